@@ -1,0 +1,207 @@
+"""Parametric families: sampling, log density, score, and (where one exists) a pathwise sampler.
+
+Each family follows one pattern, named as in ``torch.distributions``:
+
+* ``sample(n, rng)`` draws ``x`` with shape ``(n,) + shape`` and no gradient information;
+* ``log_prob(x)`` and ``score(x)``, the score being ``d log p(x | theta) / d theta`` for every parameter;
+* ``noise(n, rng)`` draws parameter-free base noise ``eps`` and ``transform(eps)`` maps it to
+  ``x = g(eps, theta)``; ``rsample(n, rng)`` returns ``x`` and ``dx/dtheta`` for every parameter.
+
+For the same ``rng``, ``sample``, ``rsample`` and ``transform(noise(...))`` return the same ``x``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._validate import as_rng, check_n, check_param
+
+__all__ = ["Distribution", "Normal", "Exponential"]
+
+Array = np.ndarray
+Seed = None | int | np.random.Generator
+
+
+class Distribution:
+    """Base class: parameters stored as float arrays that broadcast to ``shape``.
+
+    Subclasses set ``param_names`` and implement ``log_prob``, ``score`` and either ``sample`` or
+    the pair ``noise``/``transform`` (with ``_dtransform``) for a pathwise sampler.
+    """
+
+    param_names: tuple[str, ...] = ()
+    has_rsample: bool = False
+
+    def __init__(self, **params: Array) -> None:
+        self._params = params
+        try:
+            self.shape: tuple[int, ...] = np.broadcast_shapes(*(p.shape for p in params.values()))
+        except ValueError:
+            shapes = {name: p.shape for name, p in params.items()}
+            raise ValueError(f"parameters must broadcast together; got shapes {shapes}") from None
+
+    @property
+    def params(self) -> dict[str, Array]:
+        """The parameters by name, in the order of ``param_names``."""
+        return {name: self._params[name] for name in self.param_names}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{name}={np.array2string(v, precision=4)}" for name, v in self.params.items())
+        return f"{type(self).__name__}({args})"
+
+    # sampling -------------------------------------------------------------------------------------
+    def sample(self, n: int, rng: Seed = None) -> Array:
+        """Draw ``n`` samples, shape ``(n,) + shape``; the same numbers as ``rsample`` for the same seed."""
+        return self.transform(self.noise(n, rng))
+
+    def noise(self, n: int, rng: Seed = None) -> Array:
+        """Draw ``n`` parameter-free base noise samples, shape ``(n,) + shape``."""
+        raise NotImplementedError(f"{type(self).__name__} has no pathwise sampler (has_rsample is False)")
+
+    def transform(self, eps: Array) -> Array:
+        """Map base noise to samples: ``x = g(eps, theta)``."""
+        raise NotImplementedError(f"{type(self).__name__} has no pathwise sampler (has_rsample is False)")
+
+    def _dtransform(self, eps: Array, x: Array) -> dict[str, Array]:
+        """``dx/dtheta`` at ``x = g(eps, theta)`` for every parameter, each broadcastable to ``x``."""
+        raise NotImplementedError
+
+    def rsample(self, n: int, rng: Seed = None) -> tuple[Array, dict[str, Array]]:
+        """Draw ``x = g(eps, theta)`` and its derivatives ``dx/dtheta``, each shaped like ``x``.
+
+        Returns
+        -------
+        x : ndarray, shape ``(n,) + shape``
+        dx : dict
+            ``dx[name]`` is ``d g(eps, theta) / d name``, elementwise, shaped like ``x``.
+        """
+        if not self.has_rsample:
+            raise NotImplementedError(
+                f"{type(self).__name__} has no pathwise sampler (has_rsample is False); use the score function"
+            )
+        eps = self.noise(n, rng)
+        x = self.transform(eps)
+        dx = {name: np.broadcast_to(d, x.shape) for name, d in self._dtransform(eps, x).items()}
+        return x, dx
+
+    def _size(self, n: int) -> tuple[int, ...]:
+        return (check_n(n),) + self.shape
+
+    # densities -------------------------------------------------------------------------------------
+    def log_prob(self, x: Array) -> Array:
+        """Elementwise log density ``log p(x | theta)``, shaped like ``x``."""
+        raise NotImplementedError
+
+    def score(self, x: Array) -> dict[str, Array]:
+        """Elementwise score ``d log p(x | theta) / d theta`` for every parameter, each shaped like ``x``."""
+        raise NotImplementedError
+
+    def _as_sample(self, x: Array) -> Array:
+        x = np.asarray(x, dtype=float)
+        if x.shape[x.ndim - len(self.shape):] != self.shape or x.ndim < len(self.shape):
+            raise ValueError(
+                f"x must have shape (..., {', '.join(map(str, self.shape))}) to match the distribution's "
+                f"shape {self.shape}; got shape {x.shape}"
+            )
+        return x
+
+
+class Normal(Distribution):
+    r"""The normal distribution :math:`\mathcal N(\mu, \sigma^2)`, with ``loc`` :math:`\mu` and ``scale`` :math:`\sigma`.
+
+    .. math::
+
+        \log p(x) = -\frac{(x-\mu)^2}{2\sigma^2} - \log\sigma - \tfrac12\log 2\pi, \qquad
+        \frac{\partial \log p}{\partial \mu} = \frac{x-\mu}{\sigma^2}, \qquad
+        \frac{\partial \log p}{\partial \sigma} = \frac{(x-\mu)^2 - \sigma^2}{\sigma^3}.
+
+    Pathwise sampler: :math:`x = \mu + \sigma\epsilon` with :math:`\epsilon \sim \mathcal N(0, 1)`, so
+    :math:`\partial x/\partial\mu = 1` and :math:`\partial x/\partial\sigma = \epsilon`.
+
+    Parameters
+    ----------
+    loc : float or array_like
+        The mean :math:`\mu`; finite.
+    scale : float or array_like
+        The standard deviation :math:`\sigma`; finite and > 0. Broadcasts with ``loc``.
+    """
+
+    param_names = ("loc", "scale")
+    has_rsample = True
+
+    def __init__(self, loc: float | Array = 0.0, scale: float | Array = 1.0) -> None:
+        super().__init__(loc=check_param("loc", loc), scale=check_param("scale", scale, positive=True))
+        self.loc, self.scale = self._params["loc"], self._params["scale"]
+
+    def noise(self, n: int, rng: Seed = None) -> Array:
+        """Standard normal noise :math:`\\epsilon \\sim \\mathcal N(0, 1)`, shape ``(n,) + shape``."""
+        return as_rng(rng).standard_normal(self._size(n))
+
+    def transform(self, eps: Array) -> Array:
+        """:math:`x = \\mu + \\sigma\\epsilon`."""
+        x = np.multiply(eps, self.scale)
+        x += self.loc
+        return x
+
+    def _dtransform(self, eps: Array, x: Array) -> dict[str, Array]:
+        return {"loc": np.ones(()), "scale": eps}
+
+    def log_prob(self, x: Array) -> Array:
+        x = self._as_sample(x)
+        z = (x - self.loc) / self.scale
+        return -0.5 * z * z - np.log(self.scale) - 0.5 * math.log(2 * math.pi)
+
+    def score(self, x: Array) -> dict[str, Array]:
+        x = self._as_sample(x)
+        d = x - self.loc
+        score_scale = d * d
+        score_scale *= 1.0 / self.scale**3
+        score_scale -= 1.0 / self.scale
+        d *= 1.0 / self.scale**2
+        return {"loc": d, "scale": score_scale}
+
+
+class Exponential(Distribution):
+    r"""The exponential distribution with ``rate`` :math:`\lambda`: :math:`p(x) = \lambda e^{-\lambda x}`, :math:`x \ge 0`.
+
+    .. math::
+
+        \log p(x) = \log\lambda - \lambda x, \qquad \frac{\partial \log p}{\partial \lambda} = \frac1\lambda - x.
+
+    Pathwise sampler by the inverse CDF: :math:`x = \epsilon/\lambda` with :math:`\epsilon \sim \mathrm{Exp}(1)`
+    (equivalently :math:`x = -\log(1-u)/\lambda`, :math:`u` uniform), so :math:`\partial x/\partial\lambda = -x/\lambda`.
+
+    Parameters
+    ----------
+    rate : float or array_like
+        The rate :math:`\lambda`; finite and > 0.
+    """
+
+    param_names = ("rate",)
+    has_rsample = True
+
+    def __init__(self, rate: float | Array = 1.0) -> None:
+        super().__init__(rate=check_param("rate", rate, positive=True))
+        self.rate = self._params["rate"]
+
+    def noise(self, n: int, rng: Seed = None) -> Array:
+        """Standard exponential noise :math:`\\epsilon \\sim \\mathrm{Exp}(1)`, shape ``(n,) + shape``."""
+        return as_rng(rng).standard_exponential(self._size(n))
+
+    def transform(self, eps: Array) -> Array:
+        """:math:`x = \\epsilon / \\lambda`."""
+        return np.divide(eps, self.rate)
+
+    def _dtransform(self, eps: Array, x: Array) -> dict[str, Array]:
+        return {"rate": -x / self.rate}
+
+    def log_prob(self, x: Array) -> Array:
+        x = self._as_sample(x)
+        with np.errstate(divide="ignore"):
+            return np.where(x >= 0, np.log(self.rate) - self.rate * x, -np.inf)
+
+    def score(self, x: Array) -> dict[str, Array]:
+        x = self._as_sample(x)
+        return {"rate": 1.0 / self.rate - x}
