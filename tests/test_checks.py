@@ -1,0 +1,180 @@
+"""The self-checks accept the right answer, reject wrong, crashing and wrongly shaped ones, and never raise."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pytest
+
+import reparam as rp
+from reparam import checks
+
+
+def _lognormal_right(df, eps, mu, sigma):
+    x = np.exp(mu + sigma * eps)
+    return {"mu": df(x) * x, "sigma": df(x) * x * eps}
+
+
+# For each check: the right answer, then known-wrong answers (a typical slip, and a wrongly shaped result).
+CASES = {
+    "check_normal_score": (
+        lambda x, loc, scale: rp.Normal(loc, scale).score(x),
+        {
+            "score in loc over sigma, not sigma squared": lambda x, loc, scale: {
+                "loc": (x - loc) / scale,
+                "scale": ((x - loc) ** 2 - scale**2) / scale**3,
+            },
+            "means instead of elementwise": lambda x, loc, scale: {
+                k: v.mean() for k, v in rp.Normal(loc, scale).score(x).items()
+            },
+            "wrong keys": lambda x, loc, scale: {"mu": x - loc, "sigma": x},
+            "a tuple, not a dict": lambda x, loc, scale: tuple(rp.Normal(loc, scale).score(x).values()),
+        },
+    ),
+    "check_exponential_score": (
+        lambda x, rate: 1 / rate - x,
+        {
+            "rate - x": lambda x, rate: rate - x,
+            "the log density, not its derivative": lambda x, rate: np.log(rate) - rate * x,
+            "the mean over x": lambda x, rate: np.mean(1 / rate - x),
+            "a column": lambda x, rate: (1 / rate - x)[:, None],
+        },
+    ),
+    "check_score_function_terms": (
+        lambda f, x, rate: f(x) * (1 / rate - x),
+        {
+            "forgets f": lambda f, x, rate: 1 / rate - x,
+            "wrong score": lambda f, x, rate: f(x) * (rate - x),
+            "returns the estimate, not the terms": lambda f, x, rate: np.mean(f(x) * (1 / rate - x)),
+            "subtracts the sample mean of f (a data-dependent baseline)": lambda f, x, rate: (f(x) - f(x).mean())
+            * (1 / rate - x),
+        },
+    ),
+    "check_lognormal_pathwise": (
+        _lognormal_right,
+        {
+            "forgets the factor x": lambda df, eps, mu, sigma: {
+                "mu": df(np.exp(mu + sigma * eps)),
+                "sigma": df(np.exp(mu + sigma * eps)) * eps,
+            },
+            "swapped keys": lambda df, eps, mu, sigma: dict(zip(("sigma", "mu"), _lognormal_right(df, eps, mu, sigma).values())),
+            "reparam's names": lambda df, eps, mu, sigma: dict(zip(("loc", "scale"), _lognormal_right(df, eps, mu, sigma).values())),
+            "means": lambda df, eps, mu, sigma: {k: v.mean() for k, v in _lognormal_right(df, eps, mu, sigma).items()},
+        },
+    ),
+    "check_optimal_baseline": (
+        lambda fx, s: np.sum(fx * s**2) / np.sum(s**2),
+        {
+            "the mean of f": lambda fx, s: np.mean(fx),
+            "weights by |s|, not s squared": lambda fx, s: np.sum(fx * np.abs(s)) / np.sum(np.abs(s)),
+            "an array of length one": lambda fx, s: np.array([np.sum(fx * s**2) / np.sum(s**2)]),
+            "per-sample values": lambda fx, s: fx * s**2 / np.sum(s**2),
+        },
+    ),
+    "check_gumbel_max": (
+        lambda logits, u: np.argmax(logits - np.log(-np.log(u)), axis=-1),
+        {
+            "wrong sign of the Gumbel noise": lambda logits, u: np.argmax(logits + np.log(-np.log(u)), axis=-1),
+            "argmax over the wrong axis": lambda logits, u: np.argmax(logits[:, None] - np.log(-np.log(u.T)), axis=0)[:1],
+            "argmin": lambda logits, u: np.argmin(logits - np.log(-np.log(u)), axis=-1),
+            "probabilities, not indices": lambda logits, u: np.exp(logits)[np.zeros(len(u), int)] / np.exp(logits).sum(),
+        },
+    ),
+}
+
+
+def _nan_like(value):
+    if isinstance(value, dict):
+        return {k: np.full(np.shape(v), np.nan) for k, v in value.items()}
+    return np.full(np.shape(value), np.nan)
+
+
+def _complex_like(value):
+    if isinstance(value, dict):
+        return {k: np.asarray(v, dtype=complex) * 1j for k, v in value.items()}
+    return np.asarray(value, dtype=complex) * 1j
+
+
+def _raise(error):
+    def student(*args):
+        raise error
+
+    return student
+
+
+def _crashing_and_odd(right):
+    """Answers that every check must reject without raising, built from the right answer where needed."""
+    return {
+        "returns None": lambda *args: None,
+        "returns a string": lambda *args: "1/rate - x",
+        "returns NaN of the right shape": lambda *args: _nan_like(right(*args)),
+        "raises ZeroDivisionError": _raise(ZeroDivisionError("division by zero")),
+        "not implemented yet": _raise(NotImplementedError),
+        "calls sys.exit": _raise(SystemExit(1)),
+        "takes no arguments": lambda: 0.0,
+        "returns complex numbers": lambda *args: _complex_like(right(*args)),
+        "returns an object array": lambda *args: np.array([object(), object()]),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_accepts_the_right_answer(name, capsys):
+    right, _ = CASES[name]
+    assert getattr(checks, name)(right) is True
+    out = capsys.readouterr().out
+    assert out.startswith("✓") and "✗" not in out, out
+
+
+@pytest.mark.parametrize("name, mistake", [(n, m) for n in sorted(CASES) for m in CASES[n][1]])
+def test_rejects_a_known_wrong_answer_with_specific_feedback(name, mistake, capsys):
+    right, wrong = CASES[name]
+    assert getattr(checks, name)(wrong[mistake]) is False
+    out = capsys.readouterr().out
+    assert out.startswith("✗") and "hint:" in out, out
+    assert "expected" in out or "should" in out, out  # says what was expected
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("kind", sorted(_crashing_and_odd(lambda: None)))
+def test_rejects_crashing_and_odd_answers_without_raising(name, kind, capsys):
+    right, _ = CASES[name]
+    student = _crashing_and_odd(right)[kind]
+    assert getattr(checks, name)(student) is False
+    out = capsys.readouterr().out
+    assert out.startswith("✗") and "hint:" in out, out
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("not_a_function", [None, 3.0, "exponential_score", np.zeros(3)])
+def test_rejects_a_non_function(name, not_a_function, capsys):
+    assert getattr(checks, name)(not_a_function) is False
+    assert "expected a function" in capsys.readouterr().out
+
+
+def test_feedback_names_expected_and_got_values(capsys):
+    checks.check_exponential_score(lambda x, rate: rate - x)
+    out = capsys.readouterr().out
+    assert "expected [ 0.5,  0. , -0.5, -2.5]" in out and "got      [ 2. ,  1.5,  1. , -1. ]" in out, out
+    assert "rate=2.0" in out, out
+
+
+def test_a_function_that_writes_into_its_input_cannot_spoil_the_answer(capsys):
+    def exponential_score_in_place(x, rate):
+        x *= -1
+        x += 1 / rate
+        return x
+
+    assert checks.check_exponential_score(exponential_score_in_place) is True
+
+
+def test_not_implemented_says_so(capsys):
+    checks.check_gumbel_max(_raise(NotImplementedError("gumbel_max is yours to write")))
+    assert "not implemented yet" in capsys.readouterr().out
+
+
+def test_every_public_check_is_tested_and_documented():
+    assert set(checks.__all__) == set(CASES)
+    for name in checks.__all__:
+        doc = inspect.getdoc(getattr(checks, name))
+        assert doc and "Parameters" in doc and "Returns" in doc, name
