@@ -124,8 +124,9 @@ def _run(name: str, student: Any, cases: list[_Case], hint: str, integral: bool 
             except KeyboardInterrupt:
                 raise
             except NotImplementedError:
+                # No hint here: on an untouched stub the hint would hand out the answer before any attempt.
                 print(f"✗ {name}: not implemented yet (it raised NotImplementedError on case {i}, {case.description}).")
-                print(f"  hint: {hint}")
+                print("  write the function's body, run its cell, then run this check again.")
                 return False
             except BaseException as error:  # a check never raises: report whatever the function did
                 print(f"✗ {name} raised {type(error).__name__}: {error}")
