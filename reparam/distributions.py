@@ -27,8 +27,13 @@ Seed = None | int | np.random.Generator
 class Distribution:
     """Base class: parameters stored as float arrays that broadcast to ``shape``.
 
-    Subclasses set ``param_names`` and implement ``log_prob``, ``score`` and either ``sample`` or
-    the pair ``noise``/``transform`` (with ``_dtransform``) for a pathwise sampler.
+    Subclasses set ``param_names``, call ``super().__init__(name=array, ...)`` with the checked
+    parameters, and implement ``log_prob``, ``score`` and either ``sample`` or the pair
+    ``noise``/``transform`` with ``_dtransform`` (and ``has_rsample = True``) for a pathwise sampler.
+
+    The estimators write their per-sample terms into the arrays that ``score`` and ``_dtransform``
+    return when those arrays are fresh (float64, own their memory, shaped like the terms, shared with
+    nothing else). A family that returns a cached array must return a read-only view of it instead.
     """
 
     param_names: tuple[str, ...] = ()
@@ -65,17 +70,22 @@ class Distribution:
         raise NotImplementedError(f"{type(self).__name__} has no pathwise sampler (has_rsample is False)")
 
     def _dtransform(self, eps: Array, x: Array) -> dict[str, Array]:
-        """``dx/dtheta`` at ``x = g(eps, theta)`` for every parameter, each broadcastable to ``x``."""
+        """``dx/dtheta`` at ``x = g(eps, theta)`` for every parameter: broadcastable to ``x`` (elementwise), or a
+        Jacobian with one more trailing axis, ``J[..., i, j] = dx_i / dtheta_j``, which ``pathwise`` contracts
+        with ``df(x)`` over ``i``."""
         raise NotImplementedError
 
     def rsample(self, n: int, rng: Seed = None) -> tuple[Array, dict[str, Array]]:
-        """Draw ``x = g(eps, theta)`` and its derivatives ``dx/dtheta``, each shaped like ``x``.
+        r"""Draw :math:`x = g(\epsilon, \theta)` and its derivatives :math:`\partial x/\partial\theta`.
 
         Returns
         -------
         x : ndarray, shape ``(n,) + shape``
         dx : dict
-            ``dx[name]`` is ``d g(eps, theta) / d name``, elementwise, shaped like ``x``.
+            ``dx[name]`` is :math:`\partial g(\epsilon, \theta)/\partial\,\mathrm{name}`. Elementwise
+            derivatives are broadcast to the shape of ``x`` (read-only views); a family whose sample
+            coordinates all depend on every parameter coordinate returns a Jacobian with one more axis,
+            ``dx[name][..., i, j]`` :math:`= \partial x_i / \partial\,\mathrm{name}_j`.
         """
         if not self.has_rsample:
             raise NotImplementedError(
@@ -83,10 +93,15 @@ class Distribution:
             )
         eps = self.noise(n, rng)
         x = self.transform(eps)
-        dx = {name: np.broadcast_to(d, x.shape) for name, d in self._dtransform(eps, x).items()}
+        dx = {}
+        for name, d in self._dtransform(eps, x).items():
+            d = np.asarray(d)
+            shape = x.shape + d.shape[x.ndim:] if d.ndim == x.ndim + 1 else x.shape
+            dx[name] = np.broadcast_to(d, shape)
         return x, dx
 
     def _size(self, n: int) -> tuple[int, ...]:
+        """The sample shape ``(n,) + shape``, after checking ``n``."""
         return (check_n(n),) + self.shape
 
     # densities -------------------------------------------------------------------------------------
@@ -95,10 +110,16 @@ class Distribution:
         raise NotImplementedError
 
     def score(self, x: Array) -> dict[str, Array]:
-        """Elementwise score ``d log p(x | theta) / d theta`` for every parameter, each shaped like ``x``."""
+        """Score ``d log p(x | theta) / d theta`` for every parameter, each of shape ``(n,) + ...``.
+
+        Elementwise families return arrays shaped like ``x``; a family may return more axes (a Categorical's
+        score for its logits has shape ``(n,) + logits.shape``). ``score_function`` sums each term down to
+        ``(n,) + params[name].shape``.
+        """
         raise NotImplementedError
 
     def _as_sample(self, x: Array) -> Array:
+        """``x`` as a float array whose trailing axes are ``shape``, else a ValueError."""
         x = np.asarray(x, dtype=float)
         if x.shape[x.ndim - len(self.shape):] != self.shape or x.ndim < len(self.shape):
             raise ValueError(
@@ -135,6 +156,13 @@ class Normal(Distribution):
         super().__init__(loc=check_param("loc", loc), scale=check_param("scale", scale, positive=True))
         self.loc, self.scale = self._params["loc"], self._params["scale"]
 
+    def sample(self, n: int, rng: Seed = None) -> Array:
+        """Draw :math:`x = \\mu + \\sigma\\epsilon`, shape ``(n,) + shape`` (in place on the noise)."""
+        x = self.noise(n, rng)
+        x *= self.scale
+        x += self.loc
+        return x
+
     def noise(self, n: int, rng: Seed = None) -> Array:
         """Standard normal noise :math:`\\epsilon \\sim \\mathcal N(0, 1)`, shape ``(n,) + shape``."""
         return as_rng(rng).standard_normal(self._size(n))
@@ -146,16 +174,19 @@ class Normal(Distribution):
         return x
 
     def _dtransform(self, eps: Array, x: Array) -> dict[str, Array]:
+        """:math:`\\partial x/\\partial\\mu = 1` (a 0-d array) and :math:`\\partial x/\\partial\\sigma = \\epsilon`."""
         return {"loc": np.ones(()), "scale": eps}
 
     def log_prob(self, x: Array) -> Array:
+        """:math:`\\log p(x) = -\\tfrac12 z^2 - \\log\\sigma - \\tfrac12\\log 2\\pi` with :math:`z = (x-\\mu)/\\sigma`."""
         x = self._as_sample(x)
         z = (x - self.loc) / self.scale
         return -0.5 * z * z - np.log(self.scale) - 0.5 * math.log(2 * math.pi)
 
     def score(self, x: Array) -> dict[str, Array]:
+        """:math:`((x-\\mu)/\\sigma^2,\\ ((x-\\mu)^2-\\sigma^2)/\\sigma^3)`, each shaped like ``x``."""
         x = self._as_sample(x)
-        d = x - self.loc
+        d = x - self.loc  # fresh array, then scaled in place: two arrays for the two terms
         score_scale = d * d
         score_scale *= 1.0 / self.scale**3
         score_scale -= 1.0 / self.scale
@@ -186,6 +217,12 @@ class Exponential(Distribution):
         super().__init__(rate=check_param("rate", rate, positive=True))
         self.rate = self._params["rate"]
 
+    def sample(self, n: int, rng: Seed = None) -> Array:
+        """Draw :math:`x = \\epsilon/\\lambda`, shape ``(n,) + shape`` (in place on the noise)."""
+        x = self.noise(n, rng)
+        x /= self.rate
+        return x
+
     def noise(self, n: int, rng: Seed = None) -> Array:
         """Standard exponential noise :math:`\\epsilon \\sim \\mathrm{Exp}(1)`, shape ``(n,) + shape``."""
         return as_rng(rng).standard_exponential(self._size(n))
@@ -195,13 +232,16 @@ class Exponential(Distribution):
         return np.divide(eps, self.rate)
 
     def _dtransform(self, eps: Array, x: Array) -> dict[str, Array]:
-        return {"rate": -x / self.rate}
+        """:math:`\\partial x/\\partial\\lambda = -\\epsilon/\\lambda^2 = -x/\\lambda`."""
+        return {"rate": x / -self.rate}
 
     def log_prob(self, x: Array) -> Array:
+        """:math:`\\log\\lambda - \\lambda x` for :math:`x \\ge 0`, :math:`-\\infty` for :math:`x < 0`."""
         x = self._as_sample(x)
         with np.errstate(divide="ignore"):
             return np.where(x >= 0, np.log(self.rate) - self.rate * x, -np.inf)
 
     def score(self, x: Array) -> dict[str, Array]:
+        """:math:`\\partial \\log p/\\partial\\lambda = 1/\\lambda - x`, shaped like ``x``."""
         x = self._as_sample(x)
         return {"rate": 1.0 / self.rate - x}
