@@ -8,7 +8,24 @@
 """
 
 from .distributions import Distribution, Exponential, Normal
+from .discrete import Bernoulli, Categorical
+from .relaxed import RelaxedCategorical
 from .estimators import pathwise, score_function
+from .baselines import optimal_baseline
+from .measure_valued import measure_valued
+from . import costs, experiments  # numpy only; the figure modules (interactive, plotting) load on demand
 
-__all__ = ["Distribution", "Normal", "Exponential", "score_function", "pathwise"]
+__all__ = [
+    "Distribution", "Normal", "Exponential", "Gamma", "Bernoulli", "Categorical", "RelaxedCategorical",
+    "score_function", "pathwise", "measure_valued", "optimal_baseline", "costs", "experiments",
+]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    """Load ``Gamma`` on first use: it needs scipy.special, which would double the time of ``import reparam``."""
+    if name == "Gamma":
+        from .gamma import Gamma
+
+        return Gamma
+    raise AttributeError(f"module 'reparam' has no attribute {name!r}")

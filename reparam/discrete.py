@@ -14,13 +14,19 @@ import numpy as np
 from ._validate import as_rng, check_param
 from .distributions import Array, Distribution, Seed
 
-__all__ = ["Bernoulli", "Categorical", "log_softmax", "softmax"]
+__all__ = ["Bernoulli", "Categorical", "log_softmax", "logsumexp", "softmax"]
+
+
+def logsumexp(a: Array, axis: int = -1, keepdims: bool = False) -> Array:
+    r""":math:`\log\sum_j e^{a_j}` along ``axis``, computed stably (the largest term is factored out)."""
+    top = np.max(a, axis=axis, keepdims=True)
+    out = top + np.log(np.sum(np.exp(a - top), axis=axis, keepdims=True))
+    return out if keepdims else np.squeeze(out, axis=axis)
 
 
 def log_softmax(logits: Array, axis: int = -1) -> Array:
     r""":math:`\log \mathrm{softmax}(\ell)_k = \ell_k - \log\sum_j e^{\ell_j}`, computed stably along ``axis``."""
-    shifted = logits - np.max(logits, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    return logits - logsumexp(logits, axis=axis, keepdims=True)
 
 
 def softmax(logits: Array, axis: int = -1) -> Array:

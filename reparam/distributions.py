@@ -18,10 +18,18 @@ import numpy as np
 
 from ._validate import as_rng, check_n, check_param
 
-__all__ = ["Distribution", "Normal", "Exponential"]
+__all__ = ["Distribution", "Normal", "Exponential", "NoPathwiseSampler"]
 
 Array = np.ndarray
 Seed = None | int | np.random.Generator
+
+
+class NoPathwiseSampler(ValueError, NotImplementedError):
+    """Raised by ``noise``, ``transform`` and ``rsample`` of a family without a pathwise sampler.
+
+    A ``ValueError`` (the contract's error for asking a family for what it cannot do) and a
+    ``NotImplementedError`` (what ``torch.distributions`` raises there), so either ``except`` catches it.
+    """
 
 
 class Distribution:
@@ -63,11 +71,11 @@ class Distribution:
 
     def noise(self, n: int, rng: Seed = None) -> Array:
         """Draw ``n`` parameter-free base noise samples, shape ``(n,) + shape``."""
-        raise NotImplementedError(f"{type(self).__name__} has no pathwise sampler (has_rsample is False)")
+        raise NoPathwiseSampler(f"{type(self).__name__} has no pathwise sampler (has_rsample is False)")
 
     def transform(self, eps: Array) -> Array:
         """Map base noise to samples: ``x = g(eps, theta)``."""
-        raise NotImplementedError(f"{type(self).__name__} has no pathwise sampler (has_rsample is False)")
+        raise NoPathwiseSampler(f"{type(self).__name__} has no pathwise sampler (has_rsample is False)")
 
     def _dtransform(self, eps: Array, x: Array) -> dict[str, Array]:
         """``dx/dtheta`` at ``x = g(eps, theta)`` for every parameter: broadcastable to ``x`` (elementwise), or a
@@ -88,7 +96,7 @@ class Distribution:
             ``dx[name][..., i, j]`` :math:`= \partial x_i / \partial\,\mathrm{name}_j`.
         """
         if not self.has_rsample:
-            raise NotImplementedError(
+            raise NoPathwiseSampler(
                 f"{type(self).__name__} has no pathwise sampler (has_rsample is False); use the score function"
             )
         eps = self.noise(n, rng)

@@ -17,10 +17,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.special import logsumexp
 
 from ._validate import as_rng, check_param
-from .discrete import check_logits, log_softmax, softmax
+from .discrete import check_logits, log_softmax, logsumexp, softmax
 from .distributions import Array, Distribution, Seed
 
 __all__ = ["RelaxedCategorical"]

@@ -81,7 +81,8 @@ CASES = [
     ("dist scipy-like", lambda: rp.pathwise(df1, object(), 3), TypeError, r"dist must be a reparam distribution"),
     ("pathwise without sampler", lambda: rp.pathwise(df1, NoPathwise(0.3), 3), ValueError,
      r"dist must have a pathwise sampler.*NoPathwise.*has_rsample is False"),
-    ("rsample without sampler", lambda: NoPathwise(0.3).rsample(3), NotImplementedError, r"no pathwise sampler"),
+    ("rsample without sampler", lambda: NoPathwise(0.3).rsample(3), ValueError, r"no pathwise sampler"),
+    ("noise without sampler", lambda: NoPathwise(0.3).noise(3), ValueError, r"no pathwise sampler"),
     # f
     ("f not callable", lambda: rp.score_function(3.0, normal, N), TypeError, r"f must be a callable; got 3\.0"),
     ("f shape (n, 1)", lambda: rp.score_function(lambda x: x[:, None], normal, N), ValueError,
