@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 JB     := $(VENV)/bin/jupyter-book
 
-.PHONY: book test clean clean-cache
+.PHONY: book test student clean clean-cache
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -20,6 +20,11 @@ book: $(STAMP)
 # The browser tests read _build/html, so the book is built (or brought up to date) first.
 test: book
 	$(PY) -m pytest
+
+# The student edition, from the same sources: solutions removed (not collapsed), every exercise kept.
+# Notebooks (outputs cleared) into _build/student/notebooks, the HTML book into _build/student/html.
+student: $(STAMP)
+	$(PY) -m courseware.student_edition
 
 clean:
 	rm -rf _build

@@ -15,7 +15,7 @@ import nbval.plugin
 from nbval.plugin import IPyNbFile
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK_FOLDERS = {ROOT / "chapters"}
+NOTEBOOK_FOLDERS = {ROOT / "chapters", ROOT / "assignments"}
 
 
 class MystNotebook(IPyNbFile):
