@@ -3,6 +3,12 @@
 ``use_style()`` is called once at the top of each chapter. The palette is Okabe and Ito's (2008), which
 stays distinguishable under the common colour-vision deficiencies; lines also differ by marker or dash
 so that no reading depends on colour alone.
+
+Contrast against the white figure background (WCAG 2 asks 3:1 for graphics): blue 5.2, vermillion 3.9,
+green 3.4, purple 3.1, black 21; so these come first in the colour cycle. Orange (2.3), sky blue (2.3)
+and yellow (1.3) are lighter: orange is the baseline's colour and, like sky blue, is always drawn with
+a marker or dash style and named in the legend; yellow is for fills only. ``tests/test_interactive.py``
+checks these contrasts and that the estimators' colours stay apart under simulated colour blindness.
 """
 
 from __future__ import annotations
@@ -27,6 +33,9 @@ COLORS = {
     "exact": OKABE_ITO["black"],
 }
 
+#: The default colour cycle: the colours with at least 3:1 contrast on white first.
+CYCLE = ("blue", "vermillion", "green", "purple", "black", "orange", "sky")
+
 #: How each estimator is named in legends.
 LABELS = {
     "score_function": "score function",
@@ -44,7 +53,7 @@ def use_style() -> None:
 
     mpl.rcParams.update(
         {
-            "axes.prop_cycle": cycler(color=[OKABE_ITO[c] for c in ("blue", "vermillion", "green", "orange", "purple", "sky", "black")]),
+            "axes.prop_cycle": cycler(color=[OKABE_ITO[c] for c in CYCLE]),
             "figure.figsize": (6.4, 3.8),
             "figure.dpi": 100,
             "savefig.dpi": 100,
