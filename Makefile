@@ -3,6 +3,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 JB     := $(VENV)/bin/jupyter-book
+# MathJax 3 for the offline book: npm fetches the version vendor/package-lock.json pins; the parts pages
+# load are copied to vendor/site/mathjax, which _config.yml's html_extra_path serves as _build/html/mathjax.
+MATHJAX := vendor/site/mathjax/tex-chtml.js
 
 .PHONY: book test student clean clean-cache
 
@@ -13,8 +16,20 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
+$(MATHJAX): vendor/package.json vendor/package-lock.json
+	cd vendor && npm ci --no-audit --no-fund --loglevel=error
+	rm -rf vendor/site/mathjax && mkdir -p vendor/site/mathjax
+	cd vendor/node_modules/mathjax/es5 && cp -R tex-chtml.js input output ui a11y adaptors sre $(CURDIR)/vendor/site/mathjax/
+	touch $@
+
+# The execution cache hashes only the chapters' code cells, so it is forgotten whenever reparam/ changes.
+CACHE_STAMP := _build/.reparam-sources
+$(CACHE_STAMP): $(wildcard reparam/*.py)
+	rm -rf _build/.jupyter_cache
+	mkdir -p _build && touch $@
+
 # REPARAM_FIGURES=static: slider figures become precomputed frames that work without a kernel.
-book: $(STAMP)
+book: $(STAMP) $(MATHJAX) $(CACHE_STAMP)
 	REPARAM_FIGURES=static $(JB) build . --builder html -W -n --keep-going
 
 # The browser tests read _build/html, so the book is built (or brought up to date) first.
@@ -23,7 +38,7 @@ test: book
 
 # The student edition, from the same sources: solutions removed (not collapsed), every exercise kept.
 # Notebooks (outputs cleared) into _build/student/notebooks, the HTML book into _build/student/html.
-student: $(STAMP)
+student: $(STAMP) $(MATHJAX)
 	$(PY) -m courseware.student_edition
 
 clean:

@@ -1,0 +1,205 @@
+"""Shared machinery of the browser tests: a local web server over a folder, and a headless Chromium.
+
+Debian's chromium (``/usr/bin/chromium``, or ``$CHROMIUM``) is driven through playwright's Python API;
+``playwright install`` is never needed. Without chromium the tests skip, saying how to install it, except
+under ``CI=true``, where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIMEOUT_MS = 120_000  # generous: the machine running the tests may be busy (a page loads in ~4 s when idle)
+INSTALL_HINT = "install Debian's browser with `apt-get install chromium` (or set $CHROMIUM to a Chromium binary)"
+
+
+def require_browser() -> None:
+    """Skip (locally) or fail (under CI=true) when chromium or playwright is missing."""
+    problem = None
+    if not (shutil.which(CHROMIUM) or Path(CHROMIUM).is_file()):
+        problem = f"no Chromium at {CHROMIUM}: {INSTALL_HINT}"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            problem = "the playwright Python package is missing: pip install -r requirements.txt"
+    if problem is None:
+        return
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"browser tests cannot run under CI: {problem}")
+    pytest.skip(f"browser tests skipped: {problem}")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+        pass
+
+
+@contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on 127.0.0.1 at a free port in a thread; yield its base URL (ending in /)."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@contextmanager
+def chromium() -> Iterator[object]:
+    """A headless Debian Chromium driven by playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class Visit:
+    """One page opened in a fresh browser context, with every problem the page causes recorded.
+
+    ``foreign``: requests to any host but the local server (they are blocked, not sent);
+    ``missing``: local responses with status >= 400; ``errors``: console errors and uncaught exceptions;
+    ``failed``: local requests that failed; ``sizes``: bytes of every local response body, raw and gzip-compressed, by URL.
+    """
+
+    def __init__(self, browser, base: str, path: str) -> None:
+        self.base, self.url = base, base + path
+        self.foreign: list[str] = []
+        self.missing: list[str] = []
+        self.errors: list[str] = []
+        self.failed: list[str] = []
+        self.sizes: dict[str, tuple[int, int]] = {}
+        self.kinds: dict[str, str] = {}
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.errors.append(f"exception: {e}"))
+        self.page.on("requestfailed", self._request_failed)
+        self.page.on("response", self._response)
+
+    def _local(self, url: str) -> bool:
+        return url.startswith(self.base) or urlsplit(url).scheme in ("data", "blob", "about")
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if self._local(url):
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort("blockedbyclient")
+
+    def _request_failed(self, request) -> None:
+        if self._local(request.url) and not request.url.startswith("data:"):
+            self.failed.append(f"{request.url}: {request.failure}")
+
+    def _response(self, response) -> None:
+        url = response.url
+        if url.startswith("data:") or not self._local(url):
+            return
+        if response.status >= 400:
+            self.missing.append(f"{response.status} {url}")
+            return
+        try:
+            body = response.body()
+        except Exception:  # a page that redirects (index.html) is navigated away from: no body to weigh
+            return
+        self.sizes[url] = (len(body), len(gzip.compress(body, compresslevel=6)))
+        self.kinds[url] = response.request.resource_type
+
+    def open(self) -> Visit:
+        self.page.goto(self.url, wait_until="load")
+        # MathJax 3 typesets after load; wait for it where the page loads it.
+        self.page.wait_for_function("() => !window.MathJax || !!(window.MathJax.startup && window.MathJax.startup.promise)")
+        self.page.evaluate("() => window.MathJax ? window.MathJax.startup.promise : null")
+        self.page.wait_for_load_state("networkidle")
+        return self
+
+    def close(self) -> None:
+        self.context.close()
+
+
+# What the browser reports about a page, in one evaluation -------------------------------------------------
+
+PAGE_FACTS = """() => {
+  const text = (() => {
+    const clone = document.body.cloneNode(true);
+    clone.querySelectorAll('pre, code, script, style, textarea, mjx-container, .highlight').forEach(e => e.remove());
+    return clone.textContent;
+  })();
+  const images = [...document.images].map(img => ({
+    src: img.currentSrc.slice(0, 120), complete: img.complete, width: img.naturalWidth,
+    alt: img.getAttribute('alt'), visible: img.getClientRects().length > 0,
+  }));
+  const ranges = [...document.querySelectorAll('input[type=range]')].map(r => ({
+    id: r.id, labelled: r.labels.length > 0 && [...r.labels].some(l => l.textContent.trim().length > 0),
+  }));
+  return {
+    text,
+    images,
+    ranges,
+    mathSources: document.querySelectorAll('.math, span.math, div.math').length,
+    mathTypeset: document.querySelectorAll('mjx-container').length,
+    widgets: document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"], script[type="application/vnd.jupyter.widget-state+json"]').length,
+  };
+}"""
+
+# The figure a range input drives: an explore figure's <img>, or a to_jshtml animation's.
+FIGURE_IMAGE = """(input) => {
+  const box = input.closest('figure.rp-explore') || input.closest('.animation');
+  const img = box ? box.querySelector('img') : null;
+  return img ? img.currentSrc || img.src : null;
+}"""
+
+
+def raw_tex(text: str) -> list[str]:
+    """Fragments of TeX that MathJax should have typeset but did not."""
+    found = []
+    for marker in ("\\(", "\\)", "\\[", "\\]", "$$", "\\begin{", "\\frac"):
+        at = text.find(marker)
+        if at >= 0:
+            found.append(text[max(0, at - 30) : at + 40])
+    return found
+
+
+def serious_axe_violations(page) -> list[str]:
+    """axe-core's serious and critical violations on ``page`` (axe.min.js from axe-playwright-python)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
