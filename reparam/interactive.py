@@ -95,6 +95,7 @@ class Explorer:
 
         self._figure = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
         FigureCanvasAgg(self._figure)
+        self._shown: dict[tuple, bytes] = {}  # live frames already drawn, by slider values
 
     def start(self) -> dict[str, object]:
         """The values shown first: ``initial`` where given, else the middle of each grid."""
@@ -111,6 +112,17 @@ class Explorer:
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=self.dpi, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
         return buffer.getvalue()
+
+    def frame(self, **values: object) -> bytes:
+        """``render(**values)``, remembered: the grid is finite, so a setting shown before comes back at once.
+
+        A live slider dragged back and forth redraws each setting once; static frames are rendered
+        afresh by ``frames``.
+        """
+        key = tuple(values[name] for name in self.sliders)
+        if key not in self._shown:
+            self._shown[key] = self.render(**values)
+        return self._shown[key]
 
     def label(self, name: str) -> str:
         return self.labels.get(name, name)
@@ -137,11 +149,11 @@ class Explorer:
             )
             for name, values in self.sliders.items()
         }
-        image = widgets.Image(value=self.render(**start), format="png", tooltip=self.describe(start))
+        image = widgets.Image(value=self.frame(**start), format="png", tooltip=self.describe(start))
 
         def update(change: object = None) -> None:
             values = {name: c.value for name, c in controls.items()}
-            image.value = self.render(**values)
+            image.value = self.frame(**values)
             image.tooltip = self.describe(values)
 
         for control in controls.values():

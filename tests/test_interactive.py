@@ -196,6 +196,21 @@ def test_live_sliders_redraw_the_image():
     assert image.tooltip == "Colours. (mean μ = -1, sigma = 0.5)"
 
 
+def test_live_sliders_draw_each_setting_once():
+    calls = []
+
+    def counted(fig, mu, sigma):
+        calls.append((mu, sigma))
+        paint(fig, mu, sigma)
+
+    box = Explorer(counted, {"mu": MU, "sigma": SIGMA}, "Colours.").live()
+    mu_slider, _, image = box.children[:3]
+    for value in (1.0, -1.0, 0.0, 1.0):  # back to the start, then to a setting already shown
+        mu_slider.value = value
+        assert painted(image.value) == (value, 2.0)
+    assert calls == [(0.0, 2.0), (1.0, 2.0), (-1.0, 2.0)]
+
+
 # animations -----------------------------------------------------------------------------------------------
 
 
