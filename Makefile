@@ -32,8 +32,9 @@ $(CACHE_STAMP): $(wildcard reparam/*.py)
 book: $(STAMP) $(MATHJAX) $(CACHE_STAMP)
 	REPARAM_FIGURES=static $(JB) build . --builder html -W -n --keep-going
 
-# The browser tests read _build/html, so the book is built (or brought up to date) first.
-test: book
+# The browser tests read _build/html and the student-edition tests _build/student, so both are built
+# (or brought up to date) first.
+test: book student
 	$(PY) -m pytest
 
 # The student edition, from the same sources: solutions removed (not collapsed), every exercise kept.
