@@ -28,31 +28,14 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validate import as_rng, check_n, check_output, check_param
+from ._validate import as_rng, check_n, check_param
 from .distributions import Distribution
+from .estimators import _reduce_to, cost_values
 
 __all__ = ["optimal_baseline", "optimal_baseline_normal"]
 
 Array = np.ndarray
 Seed = None | int | np.random.Generator
-
-
-def _evaluate(f: Callable[[Array], Array], x: Array) -> Array:
-    """``f(x)`` for samples ``x`` of shape ``(n,) + shape``, checked to be ``n`` real numbers."""
-    if not callable(f):
-        raise TypeError(f"f must be callable; got {f!r}")
-    values = check_output("f", f(x), x.shape[:1], f"one value per sample, f(x) with x of shape {x.shape}")
-    return np.asarray(values, dtype=float)
-
-
-def _sum_to(term: Array, shape: tuple[int, ...]) -> Array:
-    """Sum a per-coordinate ``term`` of shape ``(n,) + dist.shape`` down to ``(n,) + shape`` (the chain rule
-    for a parameter broadcast over several coordinates)."""
-    extra = term.ndim - 1 - len(shape)
-    axes = tuple(range(1, 1 + extra)) + tuple(
-        1 + extra + i for i, size in enumerate(shape) if size == 1 and term.shape[1 + extra + i] != 1
-    )
-    return term.sum(axis=axes).reshape(term.shape[:1] + shape) if axes else term
 
 
 def optimal_baseline(
@@ -92,10 +75,10 @@ def optimal_baseline(
         raise TypeError(f"dist must be a reparam distribution such as rp.Normal(0, 1); got {dist!r}")
     n = check_n(n)
     x = dist.sample(n, as_rng(rng))
-    fx = _evaluate(f, x)
+    fx = cost_values(f, x)
     out = {}
     for name, s in dist.score(x).items():
-        s = _sum_to(s, dist.params[name].shape)
+        s = _reduce_to(s, n, dist.params[name].shape, f"{type(dist).__name__}.score(x)[{name!r}]")
         s2 = s * s
         weight = fx.reshape(fx.shape + (1,) * (s.ndim - 1))
         out[name] = (weight * s2).sum(axis=0) / s2.sum(axis=0)  # s^2 > 0 almost surely

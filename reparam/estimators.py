@@ -87,7 +87,7 @@ def score_function(
     check_callable("f", f)
     b = _check_baseline(baseline, dist, n)
     x = dist.sample(n, rng)
-    fx = check_output("f", f(x), (n,), f"one value per sample, f(x) with x of shape {x.shape}")
+    fx = cost_values(f, x)
     if isinstance(b, str):  # "loo": f(x_i) - b_i = n / (n - 1) * (f(x_i) - mean f)
         fx = fx - fx.mean()
         fx *= n / (n - 1)
@@ -180,6 +180,12 @@ def pathwise(
 
 
 # helpers -------------------------------------------------------------------------------------------
+
+
+def cost_values(f: Callable[[Array], Array], x: Array) -> Array:
+    """``f(x)`` for samples ``x`` of shape ``(n,) + shape``, checked to be ``n`` finite real numbers (floats)."""
+    check_callable("f", f)
+    return check_output("f", f(x), x.shape[:1], f"one value per sample, f(x) with x of shape {x.shape}")
 
 
 def _check_distribution(dist: object) -> Distribution:

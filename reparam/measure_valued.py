@@ -51,9 +51,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validate import as_rng, check_n, check_param
+from ._validate import as_rng, check_callable, check_n, check_param
 from .distributions import Normal
-from .baselines import _evaluate, _sum_to
+from .estimators import _reduce_to, cost_values
 
 __all__ = ["measure_valued", "measure_valued_variance", "double_sided_maxwell"]
 
@@ -129,8 +129,7 @@ def measure_valued(
             f"measure_valued supports only rp.Normal (its Rayleigh and double-sided Maxwell decompositions); "
             f"got dist={dist!r}"
         )
-    if not callable(f):
-        raise TypeError(f"f must be callable; got {f!r}")
+    check_callable("f", f)
     n = check_n(n)
     rng = as_rng(rng)
     shape = dist.shape
@@ -145,7 +144,7 @@ def measure_valued(
         """``f`` at ``x`` with coordinate ``index`` replaced by ``values``."""
         x_j = x.copy()
         x_j[index] = values
-        return _evaluate(f, x_j)
+        return cost_values(f, x_j)
 
     d_loc, d_scale = np.empty(size), np.empty(size)
     for j in np.ndindex(shape):
@@ -154,7 +153,10 @@ def measure_valued(
         w_j, m_j = sigma_j * w[index], sigma_j * m[index]
         d_loc[index] = (f_with(index, mu_j + w_j) - f_with(index, mu_j - w_j)) / (sigma_j * math.sqrt(2 * math.pi))
         d_scale[index] = (f_with(index, mu_j + m_j) - f_with(index, mu_j + m_j * u[index])) / sigma_j
-    return {"loc": _sum_to(d_loc, dist.loc.shape), "scale": _sum_to(d_scale, dist.scale.shape)}
+    return {
+        "loc": _reduce_to(d_loc, n, dist.loc.shape, "measure-valued loc terms"),
+        "scale": _reduce_to(d_scale, n, dist.scale.shape, "measure-valued scale terms"),
+    }
 
 
 # Quadrature for the exact variance. Over the real line (m, and the mean over w) the trapezoid rule, which

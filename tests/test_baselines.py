@@ -119,7 +119,7 @@ def test_other_families_work_exponential():
     "kwargs,error,match",
     [
         (dict(dist="normal"), TypeError, "dist"),
-        (dict(f=None), TypeError, "f must be callable"),
+        (dict(f=None), TypeError, "f must be a callable"),
         (dict(f=lambda x: x[:3]), ValueError, "shape"),
         (dict(n=0), ValueError, "n must be"),
         (dict(n=1.0), TypeError, "n must be"),

@@ -135,7 +135,7 @@ def test_non_differentiable_cost_is_fine():
     [
         (dict(dist=rp.Exponential(1.0)), TypeError, "only rp.Normal"),
         (dict(dist="normal"), TypeError, "only rp.Normal"),
-        (dict(f=3.0), TypeError, "f must be callable"),
+        (dict(f=3.0), TypeError, "f must be a callable"),
         (dict(f=lambda x: x[:5]), ValueError, "shape"),
         (dict(f=lambda x: np.stack([x, x], axis=1)), ValueError, "shape"),
         (dict(f=lambda x: np.array(["a"] * len(x))), TypeError, "real numbers"),
