@@ -109,39 +109,36 @@ def test_density_integrates_to_one(dist, grid):
     assert abs(np.trapezoid(np.exp(dist.log_prob(grid)), grid) - 1.0) < 1e-6
 
 
-@pytest.mark.parametrize("dist", DISTS, ids=IDS)
-def test_score_against_finite_differences_of_log_prob(dist):
-    """d log p / d theta_j by central differences, one parameter coordinate at a time."""
-    x = dist.sample(9, rng=seed("fd score", repr(dist)))
-    score = dist.score(x)
+def central_differences(dist, evaluate):
+    """Yield ``(name, moved, fd)``: the derivative of ``evaluate(dist)`` by central differences with respect to
+    one parameter coordinate at a time, and ``moved``, that coordinate's one-hot broadcast to ``dist.shape``
+    (a broadcast parameter moves every coordinate it feeds)."""
     for name, value in dist.params.items():
         for index in np.ndindex(value.shape):
             h = 1e-6 * max(1.0, abs(float(value[index])))
             up, down = value.copy(), value.copy()
             up[index] += h
             down[index] -= h
-            fd = (rebuild(dist, **{name: up}).log_prob(x) - rebuild(dist, **{name: down}).log_prob(x)) / (2 * h)
-            # the score is per coordinate; a broadcast parameter moves every coordinate it feeds
+            fd = (evaluate(rebuild(dist, **{name: up})) - evaluate(rebuild(dist, **{name: down}))) / (2 * h)
             moved = np.zeros(value.shape)
             moved[index] = 1.0
-            expected = score[name] * np.broadcast_to(moved, dist.shape)
-            np.testing.assert_allclose(fd, expected, rtol=1e-6, atol=1e-6)
+            yield name, np.broadcast_to(moved, dist.shape), fd
+
+
+@pytest.mark.parametrize("dist", DISTS, ids=IDS)
+def test_score_against_finite_differences_of_log_prob(dist):
+    x = dist.sample(9, rng=seed("fd score", repr(dist)))
+    score = dist.score(x)
+    for name, moved, fd in central_differences(dist, lambda d: d.log_prob(x)):
+        np.testing.assert_allclose(fd, score[name] * moved, rtol=1e-6, atol=1e-6)
 
 
 @pytest.mark.parametrize("dist", DISTS, ids=IDS)
 def test_dx_against_finite_differences_of_transform(dist):
     eps = dist.noise(11, rng=seed("fd dx", repr(dist)))
     _, dx = dist.rsample(11, rng=seed("fd dx", repr(dist)))
-    for name, value in dist.params.items():
-        for index in np.ndindex(value.shape):
-            h = 1e-6 * max(1.0, abs(float(value[index])))
-            up, down = value.copy(), value.copy()
-            up[index] += h
-            down[index] -= h
-            fd = (rebuild(dist, **{name: up}).transform(eps) - rebuild(dist, **{name: down}).transform(eps)) / (2 * h)
-            moved = np.zeros(value.shape)
-            moved[index] = 1.0
-            np.testing.assert_allclose(fd, dx[name] * np.broadcast_to(moved, dist.shape), rtol=1e-6, atol=1e-7)
+    for name, moved, fd in central_differences(dist, lambda d: d.transform(eps)):
+        np.testing.assert_allclose(fd, dx[name] * moved, rtol=1e-6, atol=1e-7)
 
 
 @pytest.mark.parametrize("dist", DISTS, ids=IDS)
