@@ -23,13 +23,13 @@ parabola, so :math:`b^\star_j = \mathbb E[f s_j^2]/\mathbb E[s_j^2]`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
 
-from ._validate import as_rng, check_n, check_param
+from ._validate import as_rng, check_n
 from .distributions import Distribution
+from .costs import normal_expectation
 from .estimators import _reduce_to, cost_values
 
 __all__ = ["optimal_baseline", "optimal_baseline_normal"]
@@ -85,12 +85,10 @@ def optimal_baseline(
     return out
 
 
-_EPS = np.linspace(-12.0, 12.0, 4801)
-_WEIGHTS = np.exp(-0.5 * _EPS**2) * (_EPS[1] - _EPS[0]) / math.sqrt(2 * math.pi)
-
-
 def optimal_baseline_normal(cost: object, loc: float | Array, scale: float | Array) -> dict[str, Array]:
     r"""The exact :math:`b^\star` for a scalar Normal, by quadrature over :math:`\epsilon \sim \mathcal N(0,1)`.
+
+    The quadrature is ``reparam.costs.normal_expectation``, the one the costs' variances use.
 
     With :math:`x = \mu + \sigma\epsilon` the scores are :math:`\epsilon/\sigma` and :math:`(\epsilon^2-1)/\sigma`,
     with :math:`\mathbb E[s^2] = 1/\sigma^2` and :math:`2/\sigma^2`, so
@@ -118,7 +116,7 @@ def optimal_baseline_normal(cost: object, loc: float | Array, scale: float | Arr
     f = getattr(cost, "f", cost)
     if not callable(f):
         raise TypeError(f"cost must be a reparam cost (with a method f) or a callable; got {cost!r}")
-    loc, scale = check_param("loc", loc), check_param("scale", scale, positive=True)
-    fx = f(loc[..., None] + scale[..., None] * _EPS) * _WEIGHTS
-    e2 = _EPS**2
-    return {"loc": np.sum(fx * e2, axis=-1), "scale": 0.5 * np.sum(fx * (e2 - 1) ** 2, axis=-1)}
+    return {
+        "loc": normal_expectation(lambda x, e: f(x) * e**2, loc, scale),
+        "scale": 0.5 * normal_expectation(lambda x, e: f(x) * (e**2 - 1) ** 2, loc, scale),
+    }

@@ -23,7 +23,7 @@ import numpy as np
 
 from ._validate import check_param, check_real
 
-__all__ = ["Cost", "Quadratic", "Square", "GaussianBump", "Cosine", "Step", "ESTIMATORS"]
+__all__ = ["Cost", "Quadratic", "Square", "GaussianBump", "Cosine", "Step", "ESTIMATORS", "normal_expectation"]
 
 Array = np.ndarray
 ESTIMATORS = ("score_function", "pathwise")
@@ -39,6 +39,18 @@ def _normal_params(loc: float | Array, scale: float | Array) -> tuple[Array, Arr
         return np.broadcast_arrays(loc, scale)
     except ValueError:
         raise ValueError(f"loc and scale must broadcast together; got shapes {loc.shape} and {scale.shape}") from None
+
+
+def normal_expectation(h: Callable[[Array, Array], Array], loc: float | Array, scale: float | Array) -> Array:
+    r""":math:`\mathbb E_{\epsilon\sim\mathcal N(0,1)}[h(\mu + \sigma\epsilon, \epsilon)]` by the trapezoid rule.
+
+    :math:`\sum_j w_j\, h(\mu + \sigma\epsilon_j, \epsilon_j)` with :math:`\epsilon_j` on a grid of step
+    :math:`h = 0.003` over :math:`[-12, 12]` and :math:`w_j = h\,\varphi(\epsilon_j)` (the end points'
+    weights, :math:`\varphi(\pm 12) h/2 \approx 10^{-34}`, do not matter). Broadcasts over ``loc`` and ``scale``.
+    """
+    loc, scale = _normal_params(loc, scale)
+    x = loc[..., None] + scale[..., None] * _EPS
+    return np.sum(h(x, _EPS) * _WEIGHTS, axis=-1)
 
 
 def _check_estimator(estimator: object) -> str:
@@ -69,7 +81,7 @@ class Cost:
 
     def expectation(self, loc: float | Array, scale: float | Array) -> Array:
         r""":math:`\mathbb E_{x\sim\mathcal N(\mu,\sigma^2)}[f(x)]`."""
-        return self._quadrature(lambda x, eps: self.f(x), loc, scale)
+        return normal_expectation(lambda x, eps: self.f(x), loc, scale)
 
     def gradient(self, loc: float | Array, scale: float | Array) -> dict[str, Array]:
         r""":math:`\partial/\partial\mu` and :math:`\partial/\partial\sigma` of :math:`\mathbb E[f(x)]`.
@@ -79,8 +91,8 @@ class Cost:
         subclasses override it with closed forms.
         """
         return {
-            "loc": self._quadrature(lambda x, e: self.df(x), loc, scale),
-            "scale": self._quadrature(lambda x, e: self.df(x) * e, loc, scale),
+            "loc": normal_expectation(lambda x, e: self.df(x), loc, scale),
+            "scale": normal_expectation(lambda x, e: self.df(x) * e, loc, scale),
         }
 
     def variance(
@@ -114,22 +126,10 @@ class Cost:
             terms = {"loc": lambda x, e: self.df(x), "scale": lambda x, e: self.df(x) * e}
         out = {}
         for name, term in terms.items():
-            mean = self._quadrature(term, loc, scale)
-            second = self._quadrature(lambda x, e: term(x, e) ** 2, loc, scale)
+            mean = normal_expectation(term, loc, scale)
+            second = normal_expectation(lambda x, e: term(x, e) ** 2, loc, scale)
             out[name] = np.maximum(second - mean**2, 0.0)
         return out
-
-    @staticmethod
-    def _quadrature(h: Callable[[Array, Array], Array], loc: float | Array, scale: float | Array) -> Array:
-        r""":math:`\mathbb E_{\epsilon\sim\mathcal N(0,1)}[h(\mu + \sigma\epsilon, \epsilon)]` by the trapezoid rule.
-
-        :math:`\sum_j w_j\, h(\mu + \sigma\epsilon_j, \epsilon_j)` with :math:`\epsilon_j` on a grid of step
-        :math:`h = 0.003` over :math:`[-12, 12]` and :math:`w_j = h\,\varphi(\epsilon_j)` (the end points'
-        weights, :math:`\varphi(\pm 12) h/2 \approx 10^{-34}`, do not matter).
-        """
-        loc, scale = _normal_params(loc, scale)
-        x = loc[..., None] + scale[..., None] * _EPS
-        return np.sum(h(x, _EPS) * _WEIGHTS, axis=-1)
 
 
 @dataclass(frozen=True)
