@@ -22,10 +22,11 @@ $(MATHJAX): vendor/package.json vendor/package-lock.json
 	cd vendor/node_modules/mathjax/es5 && cp -R tex-chtml.js input output ui a11y adaptors sre $(CURDIR)/vendor/site/mathjax/
 	touch $@
 
-# The execution cache hashes only the chapters' code cells, so it is forgotten whenever reparam/ changes.
+# The execution cache hashes only the chapters' code cells, so it is forgotten whenever reparam/ changes,
+# and so is Sphinx's environment: without it Sphinx would not re-read (and so not re-run) unchanged pages.
 CACHE_STAMP := _build/.reparam-sources
 $(CACHE_STAMP): $(wildcard reparam/*.py)
-	rm -rf _build/.jupyter_cache
+	rm -rf _build/.jupyter_cache _build/.doctrees
 	mkdir -p _build && touch $@
 
 # REPARAM_FIGURES=static: slider figures become precomputed frames that work without a kernel.
