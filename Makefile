@@ -1,4 +1,5 @@
 # make book: build the HTML book into _build/html.   make test: unit tests, nbval over every chapter, browser tests.
+# make lab: JupyterLab from the same venv, the chapters opening as notebooks.
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
@@ -7,13 +8,15 @@ JB     := $(VENV)/bin/jupyter-book
 # load are copied to vendor/site/mathjax, which _config.yml's html_extra_path serves as _build/html/mathjax.
 MATHJAX := vendor/site/mathjax/tex-chtml.js
 
-.PHONY: book test student clean clean-cache
+.PHONY: book test student lab clean clean-cache
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml lab/overrides.json
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp lab/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(STAMP)
 
 $(MATHJAX): vendor/package.json vendor/package-lock.json
@@ -22,11 +25,11 @@ $(MATHJAX): vendor/package.json vendor/package-lock.json
 	cd vendor/node_modules/mathjax/es5 && cp -R tex-chtml.js input output ui a11y adaptors sre $(CURDIR)/vendor/site/mathjax/
 	touch $@
 
-# The execution cache hashes only the chapters' code cells, so it is forgotten whenever reparam/ changes,
-# and so is Sphinx's environment: without it Sphinx would not re-read (and so not re-run) unchanged pages.
+# Sphinx re-reads, and so re-runs, only the pages whose source changed; when reparam/ changes every page
+# must run again, so Sphinx's environment is forgotten.
 CACHE_STAMP := _build/.reparam-sources
 $(CACHE_STAMP): $(wildcard reparam/*.py)
-	rm -rf _build/.jupyter_cache _build/.doctrees
+	rm -rf _build/.doctrees
 	mkdir -p _build && touch $@
 
 # REPARAM_FIGURES=static: slider figures become precomputed frames that work without a kernel.
@@ -43,8 +46,12 @@ test: book student
 student: $(STAMP) $(MATHJAX)
 	$(PY) -m courseware.student_edition
 
+# For students: JupyterLab on the first chapter; every chapter opens as a notebook, Run All shows the numbers.
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) chapters/01_gradients_of_expectations.md
+
 clean:
 	rm -rf _build
 
 clean-cache:
-	rm -rf _build/.jupyter_cache
+	rm -rf _build/.doctrees

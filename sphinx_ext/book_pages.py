@@ -9,7 +9,7 @@
 * With a launch button configured, sphinx-book-theme offers each chapter's executed notebook for download
   (``_sources/**/*.ipynb``). Its outputs are the static book's (slider frames whose scripts Jupyter does not
   run): they are cleared, so the download opens clean and its sliders come alive when it runs.
-* The theme's link colour falls below 4.5:1 on its tinted boxes: ``vendor/static/book.css`` darkens it.
+* The theme's link colour falls below 4.5:1 on its tinted boxes: ``sphinx_ext/static/book.css`` darkens it.
 * docutils marks a bibliography as ``role="list"`` whose entries have ``role="doc-biblioentry"``, which is
   not a list item (axe-core: aria-required-children, critical); the entries become ``role="listitem"``.
 """
