@@ -52,13 +52,14 @@ def test_hidden_cells_are_collapsed_in_jupyterlab(path):
     in_solution = False
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            in_solution = (in_solution or "{solution-start}" in cell.source) and "{solution-end}" not in cell.source
+            start, end = cell.source.rfind("{solution-start}"), cell.source.rfind("{solution-end}")
+            in_solution = in_solution if start == end == -1 else start > end  # the last marker in the cell wins
             continue
         hidden = cell.metadata.get("jupyter", {})
         if HIDDEN_TAGS & set(cell.metadata.get("tags", [])):
             assert hidden.get("source_hidden") is True, cell.source[:200]
         if in_solution and cell.cell_type == "code":
-            assert hidden == {"source_hidden": True, "outputs_hidden": True}, cell.source[:200]
+            assert hidden.get("source_hidden") is True, cell.source[:200]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)

@@ -1,0 +1,198 @@
+"""Students in JupyterLab: every chapter opens as a notebook, runs, reads, moves and saves unchanged.
+
+A real JupyterLab (from the project's venv, the one ``make lab`` starts, with the settings override that
+``make`` installs) serves a copy of the chapters on 127.0.0.1 with a token; Debian's Chromium, driven by
+playwright, is the student. For every chapter:
+
+* ``/lab/tree/chapters/NAME.md`` opens as a notebook (not as text);
+* Run All finishes with no error output;
+* the rendered prose holds no raw MyST (``{eval``, ``{glue``, ``{numref``, ``:::{``) and shows numbers;
+* no set-up, assert or solution code is visible (those cells are collapsed);
+* every live slider changes its figure, and no widget error box appears;
+* no request leaves 127.0.0.1 (jupyterlab-myst and the widget manager are served locally);
+* saving the run notebook leaves the ``.md`` byte-identical.
+
+Run All time per chapter is printed (``pytest -s``). Without chromium these tests skip (locally) or fail
+(under ``CI=true``), as the book's browser tests do.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser_helpers import TIMEOUT_MS, chromium, require_browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = sorted(p.name for p in (ROOT / "chapters").glob("*.md"))
+RAW_MYST = ("{eval", "{glue", "{numref", "{doc}", ":::{", "```{")
+HIDDEN_CODE = ("assert ", "use_style(", "from reparam.plotting import")
+RUN_ALL_TIMES: dict[str, float] = {}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab on 127.0.0.1 serving a copy of the chapters; yields (base URL, token, root folder)."""
+    require_browser()
+    jupyter = Path(sys.executable).parent / "jupyter"
+    settings = Path(sys.prefix, "share", "jupyter", "lab", "settings", "overrides.json")
+    assert settings.is_file(), "the settings override is missing: `make` installs lab/overrides.json into the venv"
+    root = tmp_path_factory.mktemp("lab")
+    shutil.copytree(ROOT / "chapters", root / "chapters")
+    shutil.copy(ROOT / "pyproject.toml", root)  # the [tool.jupytext] settings, found as in the repository
+    home = tmp_path_factory.mktemp("home")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JPY"))}
+    env.update(HOME=str(home), JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
+               JUPYTER_RUNTIME_DIR=str(home / "runtime"), IPYTHONDIR=str(home / "ipython"),
+               MPLCONFIGDIR=str(home / "mpl"))
+    env.pop("REPARAM_FIGURES", None)  # live sliders, as a student gets them
+    port, token = _free_port(), secrets.token_hex(16)
+    log = (home / "lab.log").open("w")
+    server = subprocess.Popen(
+        [str(jupyter), "lab", "--no-browser", "--allow-root", f"--port={port}", "--ip=127.0.0.1",
+         f"--IdentityProvider.token={token}", "--LabApp.news_url=None", f"--ServerApp.root_dir={root}"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(f"{base}api/status?token={token}", timeout=1)
+                break
+            except OSError:
+                if server.poll() is not None:
+                    pytest.fail(f"JupyterLab exited: {(home / 'lab.log').read_text()[-2000:]}")
+                time.sleep(0.1)
+        yield base, token, root
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(lab):
+    with chromium() as browser:
+        yield browser
+
+
+def move_live_sliders(page) -> int:
+    """Move every live slider one step; each must change its figure, and no widget may show an error."""
+    assert page.get_by_text("javascript error").count() == 0, "a widget failed to render"
+    sliders = page.locator(".jp-OutputArea .widget-slider .noUi-handle, .jp-OutputArea .slider-container [role=slider]")
+    for i in range(sliders.count()):
+        handle = sliders.nth(i)
+        box = handle.locator("xpath=ancestor::div[contains(@class,'widget-vbox') or contains(@class,'widget-box')][1]")
+        image = box.locator("img").first
+        before = image.get_attribute("src")
+        handle.focus()
+        handle.press("ArrowRight")
+        if image.get_attribute("src") == before:
+            handle.press("ArrowLeft")
+            handle.press("ArrowLeft")
+        page.wait_for_function("([img, src]) => img.getAttribute('src') !== src", arg=[image.element_handle(), before])
+    assert page.get_by_text("javascript error").count() == 0, "a widget failed after a move"
+    return sliders.count()
+
+
+def _run_all(page) -> float:
+    """Run > Run All Cells, then wait until every code cell has run; return the seconds it took."""
+    page.locator(".jp-Notebook .jp-Cell").first.click()
+    page.keyboard.press("Escape")
+    start = time.monotonic()
+    page.locator(".lm-MenuBar-item", has_text="Run").first.click()
+    page.locator(".lm-Menu-item", has_text="Run All Cells").first.click()
+    # Collapsed cells show no prompt; every shown one must carry its execution count, none a [*].
+    page.wait_for_function(
+        """() => {
+          const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
+            .map(p => p.textContent.trim()).filter(t => t);
+          return prompts.length > 0 && prompts.every(t => /^\\[\\d+\\]/.test(t));
+        }""",
+        timeout=TIMEOUT_MS,
+    )
+    page.wait_for_function(
+        "() => !document.querySelector('.jp-Notebook-ExecutionIndicator[data-status=\"busy\"]')",
+        timeout=TIMEOUT_MS,
+    )
+    return time.monotonic() - start
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_as_a_student_runs_it(lab, browser, name):
+    base, token, root = lab
+    foreign: list[str] = []
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+
+    def route(r):
+        host = urlsplit(r.request.url).hostname
+        if r.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
+            r.continue_()
+        else:
+            foreign.append(r.request.url)
+            r.abort("blockedbyclient")
+
+    context.route("**/*", route)
+    page = context.new_page()
+    try:
+        page.goto(f"{base}lab/tree/chapters/{name}?token={token}")
+        page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=TIMEOUT_MS)  # a notebook, not text
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=TIMEOUT_MS)
+        RUN_ALL_TIMES[name] = _run_all(page)
+
+        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
+        assert errors.count() == 0, errors.first.inner_text()[:2000]
+
+        prose = page.locator(".jp-MarkdownCell .jp-RenderedMarkdown").all_inner_texts()
+        raw = [s for text in prose for s in RAW_MYST if s in text]
+        assert not raw, f"raw MyST in the rendered prose: {raw}"
+        # jupyterlab-myst shows an {eval} it has no value for as its expression, in <code>
+        expressions = set(re.findall(r"\{eval\}`([^`]+)`", (root / "chapters" / name).read_text()))
+        unevaluated = [t for t in page.locator(".jp-MarkdownCell .jp-RenderedMarkdown code").all_inner_texts()
+                       if t in expressions]
+        assert not unevaluated, f"{len(unevaluated)} expressions not evaluated after Run All: {unevaluated[:5]}"
+
+        visible_code = page.locator(".jp-CodeCell:not(.jp-mod-collapsed) .jp-InputArea:visible .cm-content")
+        for text in visible_code.all_inner_texts():
+            assert not any(s in text for s in HIDDEN_CODE), f"set-up or assert code is visible:\n{text[:500]}"
+
+        move_live_sliders(page)
+
+        page.keyboard.press("Control+s")
+        page.wait_for_function("() => !document.querySelector('.jp-mod-dirty')", timeout=TIMEOUT_MS)
+        time.sleep(0.5)
+        saved, original = (root / "chapters" / name).read_bytes(), (ROOT / "chapters" / name).read_bytes()
+        assert saved == original, "saving the run notebook changed the .md"
+        assert not foreign, f"requests left 127.0.0.1: {sorted(set(foreign))[:10]}"
+        page.screenshot(path=str(root / f"{Path(name).stem}.png"), full_page=False)
+    finally:
+        context.close()
+
+
+def test_print_run_all_times():
+    """Run All time per chapter in JupyterLab (shown with ``pytest -s``)."""
+    if not RUN_ALL_TIMES:
+        pytest.skip("no chapter was run in this session")
+    print("\n" + "\n".join(f"{name:40} {seconds:6.1f} s" for name, seconds in sorted(RUN_ALL_TIMES.items())))
+    assert all(seconds > 0 for seconds in RUN_ALL_TIMES.values())
