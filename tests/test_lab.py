@@ -37,6 +37,7 @@ from tests.browser_helpers import TIMEOUT_MS, chromium, require_browser
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted(p.name for p in (ROOT / "chapters").glob("*.md"))
 RAW_MYST = ("{eval", "{glue", "{numref", "{doc}", ":::{", "```{")
+NOTEBOOK7_CHAPTER = "04_variance.md"  # three sliders
 HIDDEN_CODE = ("assert ", "use_style(", "from reparam.plotting import")
 RUN_ALL_TIMES: dict[str, float] = {}
 
@@ -186,6 +187,24 @@ def test_chapter_as_a_student_runs_it(lab, browser, name):
         assert saved == original, "saving the run notebook changed the .md"
         assert not foreign, f"requests left 127.0.0.1: {sorted(set(foreign))[:10]}"
         page.screenshot(path=str(root / f"{Path(name).stem}.png"), full_page=False)
+    finally:
+        context.close()
+
+
+def test_notebook7_runs_a_chapter_with_live_sliders(lab, browser):
+    """Notebook 7 (the same server's /notebooks/ interface) opens a chapter as a notebook; its sliders redraw."""
+    base, token, root = lab
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        page.goto(f"{base}notebooks/chapters/{NOTEBOOK7_CHAPTER}?token={token}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=TIMEOUT_MS)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=TIMEOUT_MS)
+        _run_all(page)
+        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
+        assert errors.count() == 0, errors.first.inner_text()[:2000]
+        assert move_live_sliders(page) > 0, "no live slider found"
     finally:
         context.close()
 
