@@ -35,7 +35,8 @@ __all__ = ["Beta", "Dirichlet"]
 
 
 def _log_standard_gamma(alpha: Array, u: Array) -> tuple[Array, Array]:
-    r""":math:`L = \log G` and :math:`\partial L/\partial\alpha` for :math:`G = P^{-1}(\alpha, u) \sim \mathrm{Gamma}(\alpha, 1)`.
+    r""":math:`L = \log G` and :math:`\partial L/\partial\alpha` for
+    :math:`G = P^{-1}(\alpha, u) \sim \mathrm{Gamma}(\alpha, 1)`.
 
     Where :math:`G` is a normal float, :math:`\partial L/\partial\alpha = -(\partial P/\partial\alpha)/(G\,p_1(G))`
     with :math:`G\,p_1(G) = \exp(\alpha\log G - G - \log\Gamma(\alpha))`. Below the smallest normal float
@@ -120,7 +121,7 @@ class Beta(Distribution):
         self.concentration1, self.concentration0 = self._params["concentration1"], self._params["concentration0"]
 
     def noise(self, n: int, rng: Seed = None) -> Array:
-        """Uniform noise, shape ``(n,) + shape + (2,)``: ``[..., 0]`` drives :math:`G_1`, ``[..., 1]`` drives :math:`G_0`."""
+        """Uniform noise, shape ``(n,) + shape + (2,)``: ``[..., 0]`` drives :math:`G_1`, ``[..., 1]`` :math:`G_0`."""
         return as_rng(rng).random(self._size(n) + (2,))
 
     def _logs(self, eps: Array) -> tuple[Array, Array, Array, Array]:
@@ -158,7 +159,7 @@ class Beta(Distribution):
         """The score for :math:`a` and :math:`b`, each shaped like ``x``; ``x`` must lie in the open interval (0, 1)."""
         x = self._as_sample(x)
         if not np.all((x > 0) & (x < 1)):
-            bad = x[~((x > 0) & (x < 1))].flat[0]
+            bad = float(x[~((x > 0) & (x < 1))].flat[0])
             raise ValueError(f"x must lie in the open interval (0, 1), where the Beta's score is finite; got {bad!r}")
         a, b = self.concentration1, self.concentration0
         both = special.digamma(a + b)
@@ -225,7 +226,8 @@ class Dirichlet(Distribution):
         return softmax(self._logs(eps)[0])
 
     def _dtransform(self, eps: Array, x: Array) -> dict[str, Array]:
-        """The Jacobian :math:`J_{ij} = x_i(\\delta_{ij} - x_j)\\,\\partial L_j/\\partial\\alpha_j`, shape ``x.shape + (K,)``."""
+        """The Jacobian :math:`J_{ij} = x_i(\\delta_{ij} - x_j)\\,\\partial L_j/\\partial\\alpha_j`, shape ``x.shape + (K,)``.
+        """
         dlog_g = self._logs(eps)[1]
         K = x.shape[-1]
         jacobian = -x[..., :, None] * x[..., None, :]
@@ -245,12 +247,13 @@ class Dirichlet(Distribution):
         return np.where(inside, log_p, -np.inf)
 
     def score(self, x: Array) -> dict[str, Array]:
-        """:math:`\\log x_j - \\psi(\\alpha_j) + \\psi(\\alpha_0)`, shaped like ``x``; ``x`` must be inside the open simplex."""
+        """:math:`\\log x_j - \\psi(\\alpha_j) + \\psi(\\alpha_0)`, shaped like ``x``, for ``x`` inside the open simplex."""
         x = self._as_sample(x)
         if not (np.all(x > 0) and np.all(np.abs(x.sum(-1) - 1) < 1e-9)):
             raise ValueError(
                 "x must lie inside the open simplex (every coordinate > 0, each row summing to 1), where the "
-                f"Dirichlet's score is finite; got min {x.min()!r}, row sums up to {np.abs(x.sum(-1) - 1).max()!r} from 1"
+                f"Dirichlet's score is finite; got min {float(x.min())!r}, "
+                f"row sums up to {float(np.abs(x.sum(-1) - 1).max())!r} from 1"
             )
         alpha = self.concentration
         return {"concentration": np.log(x) - special.digamma(alpha) + special.digamma(alpha.sum(-1, keepdims=True))}

@@ -151,7 +151,8 @@ def test_log_gamma_derivative_against_finite_differences(alpha):
     """dL/d alpha, L = log G, which x depends on through x = softmax(L), also where G is below 1e-300."""
     u = np.array([1e-12, 0.001, 0.1, 0.5, 0.9, 0.999])
     log_g, dlog_g = _log_standard_gamma(np.full(u.shape, alpha), u)
-    fd = richardson(lambda s: _log_standard_gamma(np.full(u.shape, alpha + s), u)[0], 1e-3 * min(alpha, math.sqrt(alpha)))
+    h = 1e-3 * min(alpha, math.sqrt(alpha))
+    fd = richardson(lambda s: _log_standard_gamma(np.full(u.shape, alpha + s), u)[0], h)
     np.testing.assert_allclose(dlog_g, fd, rtol=1e-7)
     normal = log_g > math.log(np.finfo(float).tiny)
     # exp of L ~ -550 carries a relative rounding error of about 550 * 2e-16
