@@ -16,16 +16,21 @@ from .measure_valued import measure_valued
 from . import costs, experiments  # numpy only; the figure modules (interactive, plotting) load on demand
 
 __all__ = [
-    "Distribution", "Normal", "Exponential", "Gamma", "Bernoulli", "Categorical", "RelaxedCategorical",
-    "score_function", "pathwise", "measure_valued", "optimal_baseline", "costs", "experiments",
+    "Distribution", "Normal", "Exponential", "Gamma", "Beta", "Dirichlet", "Bernoulli", "Categorical",
+    "RelaxedCategorical", "score_function", "pathwise", "measure_valued", "optimal_baseline", "costs", "experiments",
 ]
 __version__ = "0.1.0"
 
 
 def __getattr__(name: str):
-    """Load ``Gamma`` on first use: it needs scipy.special, which would double the time of ``import reparam``."""
+    """Load ``Gamma``, ``Beta`` and ``Dirichlet`` on first use: they need scipy.special, which would double the
+    time of ``import reparam``."""
     if name == "Gamma":
         from .gamma import Gamma
 
         return Gamma
+    if name in ("Beta", "Dirichlet"):
+        from . import beta
+
+        return getattr(beta, name)
     raise AttributeError(f"module 'reparam' has no attribute {name!r}")
