@@ -44,7 +44,7 @@ INSTRUCTOR_PAGES = ("assignments/instructor",)  # toc names of pages left out of
 STUDENT_TAG, SOLUTION_TAG, INSTRUCTOR_TAG = "student", "solution", "instructor"
 IGNORE = shutil.ignore_patterns(
     "_build", ".venv", ".git", "node_modules", ".jupyter_cache", "__pycache__", ".ipynb_checkpoints",
-    ".pytest_cache", "*.egg-info", "tests", "benchmarks", "courseware",
+    ".pytest_cache", "*.egg-info", "tests", "benchmarks", "courseware", "*.ipynb",
 )
 
 _OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>solution|solution-start|solution-end)\}")
@@ -144,16 +144,38 @@ def student_notebook(path: Path) -> nbformat.NotebookNode:
     return notebook
 
 
+def toc_files(root: Path = ROOT) -> list[str]:
+    """Every ``file`` entry of ``_toc.yml`` (root first), in book order: the pages the editions are built from."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]] if "root" in toc else []
+
+    def walk(entries: list) -> None:
+        for entry in entries:
+            if isinstance(entry, dict):
+                if "file" in entry:
+                    files.append(str(entry["file"]))
+                for key in ("chapters", "sections", "parts"):
+                    walk(entry.get(key, []))
+
+    for key in ("chapters", "parts"):
+        walk(toc.get(key, []))
+    return files
+
+
 def notebook_sources(root: Path = ROOT) -> list[Path]:
-    """The MyST notebooks that go to students: ``chapters/*.md`` and ``assignments/*.md``, not the instructor page."""
-    return [
-        path
-        for folder in NOTEBOOK_FOLDERS
-        for path in sorted((root / folder).glob("*.md"))
-        if path.name != "README.md"
-        and path.relative_to(root).with_suffix("").as_posix() not in INSTRUCTOR_PAGES
-        and path.read_text(encoding="utf-8").startswith("---\njupytext:")
-    ]
+    """The MyST notebooks that go to students: the ``chapters/`` and ``assignments/`` pages of the table of
+    contents, not the instructor page. Only toc pages count, so a stray file beside a source (say an
+    ``.ipynb`` left by jupytext) never reaches an edition."""
+    sources = []
+    for name in toc_files(root):
+        path = root / f"{name}.md"
+        if (
+            path.parent.relative_to(root).as_posix() in NOTEBOOK_FOLDERS
+            and name not in INSTRUCTOR_PAGES
+            and path.read_text(encoding="utf-8").startswith("---\njupytext:")
+        ):
+            sources.append(path)
+    return sources
 
 
 # writing the edition -----------------------------------------------------------------------------
