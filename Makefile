@@ -7,7 +7,7 @@ JB     := $(VENV)/bin/jupyter-book
 # load are copied to vendor/site/mathjax, which _config.yml's html_extra_path serves as _build/html/mathjax.
 MATHJAX := vendor/site/mathjax/tex-chtml.js
 
-.PHONY: book test student clean clean-cache
+.PHONY: book test student assignments grade clean clean-cache
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -42,6 +42,17 @@ test: book student
 # Notebooks (outputs cleared) into _build/student/notebooks, the HTML book into _build/student/html.
 student: $(STAMP) $(MATHJAX)
 	$(PY) -m courseware.student_edition
+
+# Each assignment of the table of contents, for handing out and grading (courseware/assignments.py):
+# _build/assignments/NAME/{student/NAME.ipynb, solution/NAME.ipynb, autograder.zip}.
+assignments: $(STAMP)
+	$(PY) -m courseware.assignments
+
+# Grade every DIR/*.ipynb with NAME's autograder: DIR/grades.csv and DIR/feedback/*.txt (courseware/grading.py).
+grade: $(STAMP)
+	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || { echo "usage: make grade ASSIGNMENT=NAME SUBMISSIONS=DIR"; exit 2; }
+	$(PY) -m courseware.assignments $(ASSIGNMENT)
+	$(PY) -m courseware.grading $(ASSIGNMENT) $(SUBMISSIONS)
 
 clean:
 	rm -rf _build

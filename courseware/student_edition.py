@@ -235,6 +235,8 @@ def write_sources(root: Path = ROOT, out: Path | None = None) -> Path:
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     config["title"] = f"{config.get('title', 'Book')} (student edition)"
     config.setdefault("sphinx", {}).setdefault("config", {})["hide_solutions"] = True
+    # The staged pages are already student pages, and courseware/ is not staged.
+    config["sphinx"].get("local_extensions", {}).pop("courseware.public_pages", None)
     (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     for key in ("chapters", "parts"):
@@ -243,12 +245,21 @@ def write_sources(root: Path = ROOT, out: Path | None = None) -> Path:
     (out / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
 
     for path in notebook_sources(root):
-        notebook = student_notebook(path)
-        if path.parent.name == "assignments":
-            notebook.metadata["mystnb"] = {"execution_mode": "off"}  # stubs raise until filled in
-            notebook.metadata.setdefault("jupytext", {})["notebook_metadata_filter"] = "mystnb"  # keep it in the header
-        (out / path.relative_to(root)).write_text(jupytext.writes(notebook, fmt="md:myst"), encoding="utf-8")
+        (out / path.relative_to(root)).write_text(student_page(path), encoding="utf-8")
     return out
+
+
+def student_page(path: Path) -> str:
+    """The MyST text of a page without solutions; an assignment's page is not executed (its stubs raise).
+
+    Both books use it: the student edition stages it, and the public book reads it in place of an
+    assignment's source (``courseware.public_pages``).
+    """
+    notebook = student_notebook(path)
+    if path.parent.name == "assignments":
+        notebook.metadata["mystnb"] = {"execution_mode": "off"}
+        notebook.metadata.setdefault("jupytext", {})["notebook_metadata_filter"] = "mystnb"  # keep it in the header
+    return jupytext.writes(notebook, fmt="md:myst")
 
 
 def build_html(root: Path = ROOT) -> Path:

@@ -214,6 +214,29 @@ def call_student(
     return result
 
 
+def assert_check(check: Callable[..., bool], function: Any, time_limit: float | None = TIME_LIMIT) -> None:
+    """Run a self-check quietly and raise ``AssertionError`` with its feedback if it fails (the autograder's public tests).
+
+    Parameters
+    ----------
+    check : callable
+        One of this module's ``check_*`` functions.
+    function : object
+        The student's function.
+    time_limit : float or None
+        Seconds the student's function may take over all the check's cases.
+
+    Returns
+    -------
+    None
+    """
+    feedback = io.StringIO()
+    with contextlib.redirect_stdout(feedback):
+        passed = check(function, time_limit=time_limit)
+    if passed is not True:
+        raise AssertionError(feedback.getvalue().strip())
+
+
 def expect_close(got: Any, expected: Any, what: str = "the result", rtol: float = RTOL, atol: float = ATOL) -> None:
     """Raise ``AssertionError`` with the feedback of the self-checks unless ``got`` matches ``expected``.
 
