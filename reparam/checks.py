@@ -50,6 +50,9 @@ __all__ = [
     "check_stationary_variance",
     "check_elbo_gradient_terms",
     "check_optimal_gaussian",
+    "call_student",
+    "assert_check",
+    "expect_close",
 ]
 
 #: Relative and absolute tolerance for deterministic answers: equal up to floating-point rounding.

@@ -220,7 +220,7 @@ def test_not_implemented_says_so(capsys):
 
 
 def test_every_public_check_is_tested_and_documented():
-    assert set(checks.__all__) == set(CASES)
+    assert {name for name in checks.__all__ if name.startswith("check_")} == set(CASES)
     for name in checks.__all__:
         doc = inspect.getdoc(getattr(checks, name))
         assert doc and "Parameters" in doc and "Returns" in doc, name

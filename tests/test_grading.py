@@ -121,10 +121,11 @@ def test_fake_submissions_get_exactly_the_scores_they_deserve(path, built, tmp_p
 def test_every_assignment_has_tests_with_public_and_hidden_cases():
     assert len(SOURCES) >= 6
     for path in SOURCES:
+        assert set(asg.questions(path.stem)) == set(_solution_sources(path)), path  # one test file per function
         for question in asg.questions(path.stem):
             text = (ROOT / "assignments" / "tests" / path.stem / f"{question}.py").read_text()
-            assert "hidden=False" in text and "hidden=True" in text, question
-            assert f"def {question}(" in "".join(_solution_sources(path).values()).replace(f"def {question}(", f"def {question}(", 1)
+            assert text.count("hidden=False") == 1 and text.count("hidden=True") >= 2, question
+            assert text.count("checks.call_student(") >= 2, question  # the hidden cases call through the guard
 
 
 def _solution_lines(path: Path) -> list[str]:
