@@ -8,7 +8,7 @@ JB     := $(VENV)/bin/jupyter-book
 # load are copied to vendor/site/mathjax, which _config.yml's html_extra_path serves as _build/html/mathjax.
 MATHJAX := vendor/site/mathjax/tex-chtml.js
 
-.PHONY: book test student lab clean clean-cache
+.PHONY: book test student lab assignments grade clean clean-cache
 
 $(STAMP): requirements.txt pyproject.toml lab/overrides.json
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -49,6 +49,17 @@ student: $(STAMP) $(MATHJAX)
 # For students: JupyterLab on the first chapter; every chapter opens as a notebook, Run All shows the numbers.
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) chapters/01_gradients_of_expectations.md
+
+# Each assignment of the table of contents, for handing out and grading (courseware/assignments.py):
+# _build/assignments/NAME/{student/NAME.ipynb, solution/NAME.ipynb, autograder.zip}.
+assignments: $(STAMP)
+	$(PY) -m courseware.assignments
+
+# Grade every DIR/*.ipynb with NAME's autograder: DIR/grades.csv and DIR/feedback/*.txt (courseware/grading.py).
+grade: $(STAMP)
+	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || { echo "usage: make grade ASSIGNMENT=NAME SUBMISSIONS=DIR"; exit 2; }
+	$(PY) -m courseware.assignments $(ASSIGNMENT)
+	$(PY) -m courseware.grading $(ASSIGNMENT) $(SUBMISSIONS)
 
 clean:
 	rm -rf _build

@@ -44,7 +44,7 @@ INSTRUCTOR_PAGES = ("assignments/instructor",)  # toc names of pages left out of
 STUDENT_TAG, SOLUTION_TAG, INSTRUCTOR_TAG = "student", "solution", "instructor"
 IGNORE = shutil.ignore_patterns(
     "_build", ".venv", ".git", "node_modules", ".jupyter_cache", "__pycache__", ".ipynb_checkpoints",
-    ".pytest_cache", "*.egg-info", "tests", "benchmarks", "courseware",
+    ".pytest_cache", "*.egg-info", "tests", "benchmarks", "courseware", "*.ipynb",
 )
 
 _OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>solution|solution-start|solution-end)\}")
@@ -144,16 +144,38 @@ def student_notebook(path: Path) -> nbformat.NotebookNode:
     return notebook
 
 
+def toc_files(root: Path = ROOT) -> list[str]:
+    """Every ``file`` entry of ``_toc.yml`` (root first), in book order: the pages the editions are built from."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]] if "root" in toc else []
+
+    def walk(entries: list) -> None:
+        for entry in entries:
+            if isinstance(entry, dict):
+                if "file" in entry:
+                    files.append(str(entry["file"]))
+                for key in ("chapters", "sections", "parts"):
+                    walk(entry.get(key, []))
+
+    for key in ("chapters", "parts"):
+        walk(toc.get(key, []))
+    return files
+
+
 def notebook_sources(root: Path = ROOT) -> list[Path]:
-    """The MyST notebooks that go to students: ``chapters/*.md`` and ``assignments/*.md``, not the instructor page."""
-    return [
-        path
-        for folder in NOTEBOOK_FOLDERS
-        for path in sorted((root / folder).glob("*.md"))
-        if path.name != "README.md"
-        and path.relative_to(root).with_suffix("").as_posix() not in INSTRUCTOR_PAGES
-        and path.read_text(encoding="utf-8").startswith("---\njupytext:")
-    ]
+    """The MyST notebooks that go to students: the ``chapters/`` and ``assignments/`` pages of the table of
+    contents, not the instructor page. Only toc pages count, so a stray file beside a source (say an
+    ``.ipynb`` left by jupytext) never reaches an edition."""
+    sources = []
+    for name in toc_files(root):
+        path = root / f"{name}.md"
+        if (
+            path.parent.relative_to(root).as_posix() in NOTEBOOK_FOLDERS
+            and name not in INSTRUCTOR_PAGES
+            and path.read_text(encoding="utf-8").startswith("---\njupytext:")
+        ):
+            sources.append(path)
+    return sources
 
 
 # writing the edition -----------------------------------------------------------------------------
@@ -213,6 +235,8 @@ def write_sources(root: Path = ROOT, out: Path | None = None) -> Path:
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     config["title"] = f"{config.get('title', 'Book')} (student edition)"
     config.setdefault("sphinx", {}).setdefault("config", {})["hide_solutions"] = True
+    # The staged pages are already student pages, and courseware/ is not staged.
+    config["sphinx"].get("local_extensions", {}).pop("courseware.public_pages", None)
     (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     for key in ("chapters", "parts"):
@@ -221,12 +245,21 @@ def write_sources(root: Path = ROOT, out: Path | None = None) -> Path:
     (out / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
 
     for path in notebook_sources(root):
-        notebook = student_notebook(path)
-        if path.parent.name == "assignments":
-            notebook.metadata["mystnb"] = {"execution_mode": "off"}  # stubs raise until filled in
-            notebook.metadata.setdefault("jupytext", {})["notebook_metadata_filter"] = "mystnb"  # keep it in the header
-        (out / path.relative_to(root)).write_text(jupytext.writes(notebook, fmt="md:myst"), encoding="utf-8")
+        (out / path.relative_to(root)).write_text(student_page(path), encoding="utf-8")
     return out
+
+
+def student_page(path: Path) -> str:
+    """The MyST text of a page without solutions; an assignment's page is not executed (its stubs raise).
+
+    Both books use it: the student edition stages it, and the public book reads it in place of an
+    assignment's source (``courseware.public_pages``).
+    """
+    notebook = student_notebook(path)
+    if path.parent.name == "assignments":
+        notebook.metadata["mystnb"] = {"execution_mode": "off"}
+        notebook.metadata.setdefault("jupytext", {})["notebook_metadata_filter"] = "mystnb"  # keep it in the header
+    return jupytext.writes(notebook, fmt="md:myst")
 
 
 def build_html(root: Path = ROOT) -> Path:

@@ -2,11 +2,18 @@ r"""Self-checks for the assignments: run a student's function on cases with know
 
 Every public ``check_*`` function takes the student's function, calls it on a few seeded cases whose
 answers come from ``reparam``'s own implementation (or a closed form), prints specific feedback (the
-case, what was expected, what came back, a hint) and returns ``True`` or ``False``.
+case, what was expected, what came back, a hint that points the way without giving the answer) and
+returns ``True`` or ``False``.
 
 A check never raises: a function that crashes, returns ``None``, a string, the wrong shape, the wrong
 keys or a NaN is reported and the check returns ``False``. The answers are deterministic (the check
 supplies the samples), so they are compared up to floating-point rounding, ``rtol=1e-9``.
+
+Every call of the student's code is *guarded* (:func:`call_student`): it runs under a time limit
+(``TIME_LIMIT`` seconds for a whole check, where the platform has ``SIGALRM``), what it prints is cut to
+``PRINT_LIMIT`` characters, numpy's and Python's global random states are put back as they were, and a
+call of the very ``reparam`` function the step asks the student to write counts as a wrong answer. The
+autograder's tests (``assignments/tests/``) use the same guard.
 
 >>> from reparam.checks import check_exponential_score
 >>> ok = check_exponential_score(lambda x, rate: 1 / rate - x)
@@ -15,7 +22,14 @@ supplies the samples), so they are compared up to floating-point rounding, ``rto
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+import io
+import random
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +37,7 @@ import numpy as np
 
 from .distributions import Exponential, Normal
 from .estimators import pathwise, score_function
+from .experiments import sgd
 
 __all__ = [
     "check_normal_score",
@@ -31,12 +46,225 @@ __all__ = [
     "check_lognormal_pathwise",
     "check_optimal_baseline",
     "check_gumbel_max",
+    "check_sgd_iterates",
+    "check_stationary_variance",
+    "check_elbo_gradient_terms",
+    "check_optimal_gaussian",
+    "call_student",
+    "assert_check",
+    "expect_close",
 ]
 
 #: Relative and absolute tolerance for deterministic answers: equal up to floating-point rounding.
 RTOL, ATOL = 1e-9, 1e-12
+#: Seconds a whole check may spend in the student's code (all its cases together).
+TIME_LIMIT = 10.0
+#: Characters of the student's own printing shown per check; the rest is counted, not shown.
+PRINT_LIMIT = 2000
 
 
+# the guard around every call of student code ---------------------------------------------------------
+class _OutOfTime(BaseException):
+    """Raised inside the student's code when the time limit passes (a BaseException: ``except Exception`` in
+    the student's code does not swallow it)."""
+
+
+class _BoundedText(io.TextIOBase):
+    """A text stream that keeps the first ``limit`` characters written to it and counts the rest."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.kept, self.dropped = limit, [], 0
+        self._size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        text = str(text)
+        room = max(self.limit - self._size, 0)
+        self.kept.append(text[:room])
+        self._size += min(len(text), room)
+        self.dropped += max(len(text) - room, 0)
+        return len(text)
+
+    def text(self) -> str:
+        shown = "".join(self.kept)
+        if self.dropped:
+            shown += f"\n... ({self.dropped} more characters of output not shown)\n"
+        return shown
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`_OutOfTime` in the calling code after ``seconds`` (wall clock), and again every 50 ms
+    until it leaves. Nests with an outer limit (e.g. the grader's per-cell limit), which keeps running.
+    Without ``SIGALRM`` or outside the main thread there is no limit."""
+    usable = seconds is not None and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise _OutOfTime
+
+    start = time.monotonic()
+    previous_handler = signal.signal(signal.SIGALRM, expire)
+    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, 0)
+    delay = min(seconds, outer_delay) if outer_delay > 0 else seconds
+    try:
+        signal.setitimer(signal.ITIMER_REAL, max(delay, 1e-3), 0.05)
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous_handler)
+        if outer_delay > 0:  # hand the rest of the outer limit back
+            signal.setitimer(signal.ITIMER_REAL, max(outer_delay - (time.monotonic() - start), 1e-3), outer_interval)
+
+
+@contextlib.contextmanager
+def _watch_for(forbidden: tuple[Callable[..., Any], ...], called: list[str]) -> Iterator[None]:
+    """Record in ``called`` the name of every function in ``forbidden`` that runs, however it was reached."""
+    codes = {function.__code__: function.__qualname__ for function in forbidden}
+    if not codes:
+        yield
+        return
+    previous = sys.getprofile()
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        if event == "call" and frame.f_code in codes and codes[frame.f_code] not in called:
+            called.append(codes[frame.f_code])
+
+    sys.setprofile(profile)
+    try:
+        yield
+    finally:
+        sys.setprofile(previous)
+
+
+@dataclass
+class _Guard:
+    """What the guarded calls of one check did: their printing, and any forbidden function they called."""
+
+    output: _BoundedText
+    forbidden_calls: list[str]
+
+
+@contextlib.contextmanager
+def _guarded(time_limit: float | None, forbidden: tuple[Callable[..., Any], ...]) -> Iterator[_Guard]:
+    """Time limit, bounded printing, forbidden-call watch, and the global random states restored afterwards."""
+    guard = _Guard(_BoundedText(PRINT_LIMIT), [])
+    numpy_state, python_state = np.random.get_state(), random.getstate()
+    try:
+        with contextlib.redirect_stdout(guard.output), contextlib.redirect_stderr(guard.output):
+            with _watch_for(forbidden, guard.forbidden_calls), _time_limit(time_limit), np.errstate(all="ignore"):
+                yield guard
+    finally:
+        np.random.set_state(numpy_state)
+        random.setstate(python_state)
+
+
+def _forbidden_message(calls: list[str]) -> str:
+    names = ", ".join(f"reparam's {name}" for name in calls)
+    return f"it calls {names}, which computes the very thing this step asks you to write; derive it and code it yourself"
+
+
+def call_student(
+    function: Callable[..., Any],
+    *args: Any,
+    time_limit: float | None = TIME_LIMIT,
+    forbidden: tuple[Callable[..., Any], ...] = (),
+) -> Any:
+    """Call ``function(*args)`` under the guard and return its result; raise ``AssertionError`` saying why not.
+
+    The call has ``time_limit`` seconds, prints at most ``PRINT_LIMIT`` characters (shown after the call),
+    leaves the global random states as it found them, and must not call any function in ``forbidden``.
+    This is what the autograder's tests use; an ``AssertionError`` fails the test case with its message.
+
+    Parameters
+    ----------
+    function : callable
+        The student's function.
+    *args
+        Its arguments (arrays are copied, so the function cannot change the caller's).
+    time_limit : float or None
+        Seconds allowed; ``None`` for no limit.
+    forbidden : tuple of functions
+        ``reparam`` functions whose use counts as not having written the answer.
+
+    Returns
+    -------
+    object
+        Whatever ``function`` returned.
+    """
+    if not callable(function):
+        raise AssertionError(f"expected a function, got {type(function).__name__} {_show(function)}")
+    name = getattr(function, "__name__", "the function")
+    guard = None
+    try:
+        with _guarded(time_limit, forbidden) as guard:
+            result = function(*(_copy(arg) for arg in args))
+    except _OutOfTime:
+        raise AssertionError(f"{name} did not finish within {time_limit:g} s (an endless loop?)") from None
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # the student's error becomes a failed test, not a crashed grader
+        raise AssertionError(f"{name} raised {type(error).__name__}: {error}") from None
+    finally:
+        if guard is not None:
+            print(guard.output.text(), end="")
+    if guard.forbidden_calls:
+        raise AssertionError(f"{name}: {_forbidden_message(guard.forbidden_calls)}")
+    return result
+
+
+def assert_check(check: Callable[..., bool], function: Any, time_limit: float | None = TIME_LIMIT) -> None:
+    """Run a self-check quietly and raise ``AssertionError`` with its feedback if it fails (the autograder's public tests).
+
+    Parameters
+    ----------
+    check : callable
+        One of this module's ``check_*`` functions.
+    function : object
+        The student's function.
+    time_limit : float or None
+        Seconds the student's function may take over all the check's cases.
+
+    Returns
+    -------
+    None
+    """
+    feedback = io.StringIO()
+    with contextlib.redirect_stdout(feedback):
+        passed = check(function, time_limit=time_limit)
+    if passed is not True:
+        raise AssertionError(feedback.getvalue().strip())
+
+
+def expect_close(got: Any, expected: Any, what: str = "the result", rtol: float = RTOL, atol: float = ATOL) -> None:
+    """Raise ``AssertionError`` with the feedback of the self-checks unless ``got`` matches ``expected``.
+
+    Parameters
+    ----------
+    got : object
+        The student's result.
+    expected : array_like or mapping of array_like
+        The answer; shapes must match exactly, values up to ``rtol`` and ``atol``.
+    what : str
+        How the message names the case.
+    rtol, atol : float
+        Tolerances as in ``numpy.isclose``.
+
+    Returns
+    -------
+    None
+    """
+    expected = {k: np.asarray(v, dtype=float) for k, v in expected.items()} if isinstance(expected, Mapping) else np.asarray(expected, dtype=float)
+    problem = _compare(got, expected, rtol=rtol, atol=atol)
+    if problem:
+        raise AssertionError(f"{what}: {problem}")
+
+
+# comparing -------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Case:
     """One call of the student's function: a description for the feedback, the arguments, the answer."""
@@ -61,7 +289,9 @@ def _copy(value: Any) -> Any:
     return value.copy() if isinstance(value, np.ndarray) else value
 
 
-def _compare_array(got: Any, expected: np.ndarray, what: str, integral: bool = False) -> str | None:
+def _compare_array(
+    got: Any, expected: np.ndarray, what: str, integral: bool = False, rtol: float = RTOL, atol: float = ATOL
+) -> str | None:
     """Return ``None`` if ``got`` matches ``expected``, else a sentence saying how it differs."""
     if got is None:
         return f"{what} is None: did the function forget to `return` its result?"
@@ -77,11 +307,13 @@ def _compare_array(got: Any, expected: np.ndarray, what: str, integral: bool = F
         if expected.shape == ():
             return f"{what} should be one number (a float) but has shape {array.shape}"
         return f"{what} should have shape {expected.shape} but has shape {array.shape}"
-    if not np.all(np.isfinite(array)):
-        return f"{what} contains {int(np.sum(~np.isfinite(array)))} non-finite value(s) (NaN or inf): {_show(array)}"
+    expected = np.asarray(expected, dtype=float)
+    unexpected = ~np.isfinite(array) & np.isfinite(expected)  # inf is right only where inf is expected
+    if np.any(unexpected):
+        return f"{what} contains {int(np.sum(unexpected))} non-finite value(s) (NaN or inf): {_show(array)}"
     if integral and not np.all(array == np.round(array)):
         return f"{what} should hold whole-number indices but holds {_show(array)}"
-    close = np.isclose(array, np.asarray(expected, dtype=float), rtol=RTOL, atol=ATOL)
+    close = np.isclose(array, np.asarray(expected, dtype=float), rtol=rtol, atol=atol)
     if np.all(close):
         return None
     wrong = np.argwhere(~close)
@@ -93,7 +325,7 @@ def _compare_array(got: Any, expected: np.ndarray, what: str, integral: bool = F
     )
 
 
-def _compare(got: Any, expected: Any, integral: bool = False) -> str | None:
+def _compare(got: Any, expected: Any, integral: bool = False, rtol: float = RTOL, atol: float = ATOL) -> str | None:
     """Compare a result with an expected array or dict of arrays; ``None`` when they agree."""
     if isinstance(expected, Mapping):
         if got is None:
@@ -103,36 +335,62 @@ def _compare(got: Any, expected: Any, integral: bool = False) -> str | None:
         if set(got) != set(expected):
             return f"the result should have the keys {sorted(expected)} but has {sorted(map(str, got))}"
         for key, value in expected.items():
-            problem = _compare_array(got[key], value, f"result[{key!r}]", integral)
+            problem = _compare_array(got[key], value, f"result[{key!r}]", integral, rtol, atol)
             if problem:
                 return problem
         return None
-    return _compare_array(got, expected, "the result", integral)
+    return _compare_array(got, expected, "the result", integral, rtol, atol)
 
 
-def _run(name: str, student: Any, cases: list[_Case], hint: str, integral: bool = False) -> bool:
-    """Call ``student`` on every case, print feedback for the first failure (or a success line), return a bool."""
+def _run(
+    name: str,
+    student: Any,
+    cases: list[_Case],
+    hint: str,
+    integral: bool = False,
+    forbidden: tuple[Callable[..., Any], ...] = (),
+    time_limit: float | None = TIME_LIMIT,
+) -> bool:
+    """Call ``student`` on every case under one guard, print feedback for the first failure (or a success
+    line), return a bool. The guard's time limit covers all the cases together."""
     try:
         if not callable(student):
             print(f"✗ {name}: expected a function, got {type(student).__name__} {_show(student)}.")
             print("  hint: pass the function itself, e.g. check(my_function), not check(my_function(...)).")
             return False
-        for i, case in enumerate(cases, start=1):
-            try:
-                with np.errstate(all="ignore"):
-                    got = student(*(_copy(arg) for arg in case.args))
-            except KeyboardInterrupt:
-                raise
-            except NotImplementedError:
-                # No hint here: on an untouched stub the hint would hand out the answer before any attempt.
-                print(f"✗ {name}: not implemented yet (it raised NotImplementedError on case {i}, {case.description}).")
-                print("  write the function's body, run its cell, then run this check again.")
-                return False
-            except BaseException as error:  # a check never raises: report whatever the function did
-                print(f"✗ {name} raised {type(error).__name__}: {error}")
-                print(f"  on case {i} of {len(cases)}: {case.description}")
-                print(f"  hint: {hint}")
-                return False
+        results: list[Any] = []
+        guard = None
+        try:
+            with _guarded(time_limit, forbidden) as guard:
+                for case in cases:
+                    results.append(student(*(_copy(arg) for arg in case.args)))
+            error = None
+        except KeyboardInterrupt:
+            raise
+        except BaseException as caught:  # a check never raises: report whatever the function did
+            error = caught
+        finally:
+            if guard is not None and guard.output.text():
+                print(f"(what {name} printed)\n{guard.output.text()}", end="" if guard.output.text().endswith("\n") else "\n")
+        i = len(results) + 1  # the case that stopped the run, if any
+        if isinstance(error, _OutOfTime):
+            print(f"✗ {name}: did not finish within {time_limit:g} s (stopped during case {i}, {cases[i - 1].description}).")
+            print("  an endless loop? a loop over samples that could be one array operation?")
+            return False
+        if guard is not None and guard.forbidden_calls:
+            print(f"✗ {name}: {_forbidden_message(guard.forbidden_calls)}.")
+            return False
+        if isinstance(error, NotImplementedError):
+            # No hint here: on an untouched stub the hint would point the way before any attempt.
+            print(f"✗ {name}: not implemented yet (it raised NotImplementedError on case {i}, {cases[i - 1].description}).")
+            print("  write the function's body, run its cell, then run this check again.")
+            return False
+        if error is not None:
+            print(f"✗ {name} raised {type(error).__name__}: {error}")
+            print(f"  on case {i} of {len(cases)}: {cases[i - 1].description}")
+            print(f"  hint: {hint}")
+            return False
+        for i, (case, got) in enumerate(zip(cases, results), start=1):
             problem = _compare(got, case.expected, integral)
             if problem:
                 print(f"✗ {name}: case {i} of {len(cases)}, {case.description}:")
@@ -154,22 +412,23 @@ def _short(x: np.ndarray) -> str:
 
 
 # checks ----------------------------------------------------------------------------------------------
-def check_normal_score(normal_score: Callable[[np.ndarray, float, float], Mapping[str, np.ndarray]]) -> bool:
+# Each check's docstring says what the student's function must do and where the answers come from, not
+# the formula: students can read it with help(), and it is on the API page of the book.
+def check_normal_score(
+    normal_score: Callable[[np.ndarray, float, float], Mapping[str, np.ndarray]], time_limit: float | None = TIME_LIMIT
+) -> bool:
     r"""Check a student's score of the normal distribution :math:`\mathcal N(\mu, \sigma^2)`.
 
-    The function must compute, elementwise,
-
-    .. math::
-
-        \frac{\partial \log p}{\partial \mu} = \frac{x - \mu}{\sigma^2}, \qquad
-        \frac{\partial \log p}{\partial \sigma} = \frac{(x - \mu)^2 - \sigma^2}{\sigma^3},
-
-    and is compared with ``reparam.Normal(loc, scale).score(x)``.
+    The function must return the derivatives of :math:`\log p(x \mid \mu, \sigma)` in :math:`\mu` and in
+    :math:`\sigma`, elementwise; they are compared with ``reparam.Normal(loc, scale).score(x)``, which the
+    student's function may not call.
 
     Parameters
     ----------
     normal_score : callable
         ``normal_score(x, loc, scale)`` returning ``{"loc": ..., "scale": ...}``, each shaped like ``x``.
+    time_limit : float or None
+        Seconds the student's function may take over all cases.
 
     Returns
     -------
@@ -184,20 +443,22 @@ def check_normal_score(normal_score: Callable[[np.ndarray, float, float], Mappin
     ]:
         expected = Normal(loc, scale).score(x)
         cases.append(_Case(f"loc={loc}, scale={scale}, {_short(x)}", (x, loc, scale), expected))
-    hint = "log p = -(x-μ)²/(2σ²) - log σ - ½ log 2π; differentiate in μ and in σ, elementwise, and return a dict."
-    return _run("normal_score", normal_score, cases, hint)
+    hint = "write log p as a sum of terms, then differentiate each in μ (σ fixed) and in σ (μ fixed); return a dict."
+    return _run("normal_score", normal_score, cases, hint, forbidden=(Normal.score,), time_limit=time_limit)
 
 
-def check_exponential_score(exponential_score: Callable[[np.ndarray, float], np.ndarray]) -> bool:
+def check_exponential_score(exponential_score: Callable[[np.ndarray, float], np.ndarray], time_limit: float | None = TIME_LIMIT) -> bool:
     r"""Check a student's score of the exponential distribution :math:`p(x) = \lambda e^{-\lambda x}`.
 
-    The function must compute, elementwise, :math:`\partial \log p / \partial\lambda = 1/\lambda - x`, and
-    is compared with ``reparam.Exponential(rate).score(x)["rate"]``.
+    The function must return :math:`\partial \log p(x \mid \lambda) / \partial\lambda` for every entry of
+    ``x``; it is compared with ``reparam.Exponential(rate).score(x)["rate"]``, which it may not call.
 
     Parameters
     ----------
     exponential_score : callable
         ``exponential_score(x, rate)`` returning an array shaped like ``x``.
+    time_limit : float or None
+        Seconds the student's function may take over all cases.
 
     Returns
     -------
@@ -212,8 +473,8 @@ def check_exponential_score(exponential_score: Callable[[np.ndarray, float], np.
         (5.0, Exponential(5.0).sample(7, rng=3)),
     ]:
         cases.append(_Case(f"rate={rate}, {_short(x)}", (x, rate), Exponential(rate).score(x)["rate"]))
-    hint = "log p(x) = log λ - λx, so its derivative in λ is 1/λ - x, one value per x (same shape as x)."
-    return _run("exponential_score", exponential_score, cases, hint)
+    hint = "take the log of the density first: it splits into a term without x and a term with x. Differentiate each in λ."
+    return _run("exponential_score", exponential_score, cases, hint, forbidden=(Exponential.score,), time_limit=time_limit)
 
 
 def _score_function_cases() -> list[_Case]:
@@ -232,46 +493,49 @@ def _score_function_cases() -> list[_Case]:
     return cases
 
 
-def check_score_function_terms(score_function_terms: Callable[..., np.ndarray]) -> bool:
+def check_score_function_terms(score_function_terms: Callable[..., np.ndarray], time_limit: float | None = TIME_LIMIT) -> bool:
     r"""Check a student's per-sample score-function terms for the exponential's rate.
 
-    The terms are :math:`\hat g_i = f(x_i)\,(1/\lambda - x_i)`; their mean estimates
-    :math:`\frac{d}{d\lambda}\mathbb E_{x\sim\mathrm{Exp}(\lambda)}[f(x)]`. They are compared with
-    ``reparam.score_function(f, reparam.Exponential(rate), n, rng=seed)["rate"]`` on the same samples,
-    for a smooth cost, a step (not differentiable) and a constant (whose gradient is zero).
+    The terms' mean must estimate :math:`\frac{d}{d\lambda}\mathbb E_{x\sim\mathrm{Exp}(\lambda)}[f(x)]` by
+    the score-function identity; they are compared with
+    ``reparam.score_function(f, reparam.Exponential(rate), n, rng=seed)["rate"]`` on the same samples (which
+    the student's function may not call), for a smooth cost, a step and a constant.
 
     Parameters
     ----------
     score_function_terms : callable
         ``score_function_terms(f, x, rate)``: ``f`` maps samples of shape ``(n,)`` to values of shape
         ``(n,)``; ``x`` are samples of :math:`\mathrm{Exp}(\lambda)`, shape ``(n,)``; returns shape ``(n,)``.
+    time_limit : float or None
+        Seconds the student's function may take over all cases.
 
     Returns
     -------
     bool
         ``True`` if every case agrees up to rounding; otherwise ``False``, after printing what went wrong.
     """
-    hint = "multiply f(x) by the score 1/λ - x, sample by sample; return all n terms, not their mean."
-    return _run("score_function_terms", score_function_terms, _score_function_cases(), hint)
+    hint = "look at the identity at the top of the assignment: which two factors sit inside the expectation? Return all n terms, not their mean."
+    return _run(
+        "score_function_terms", score_function_terms, _score_function_cases(), hint,
+        forbidden=(score_function,), time_limit=time_limit,
+    )
 
 
-def check_lognormal_pathwise(lognormal_pathwise_terms: Callable[..., Mapping[str, np.ndarray]]) -> bool:
+def check_lognormal_pathwise(lognormal_pathwise_terms: Callable[..., Mapping[str, np.ndarray]], time_limit: float | None = TIME_LIMIT) -> bool:
     r"""Check a student's pathwise terms for the log-normal :math:`x = e^{\mu + \sigma\epsilon}`, :math:`\epsilon\sim\mathcal N(0,1)`.
 
-    By the chain rule, with :math:`\partial x/\partial\mu = x` and :math:`\partial x/\partial\sigma = x\epsilon`,
-
-    .. math::
-
-        \hat g^{\mu}_i = f'(x_i)\, x_i, \qquad \hat g^{\sigma}_i = f'(x_i)\, x_i\, \epsilon_i .
-
-    They are compared with ``reparam.pathwise`` applied to the normal :math:`y = \mu + \sigma\epsilon` and
-    the composed cost :math:`f(e^y)`, whose derivative is :math:`f'(e^y)e^y`, on the same noise.
+    The terms are :math:`f'(x_i)` times the derivative of the path :math:`x_i` in :math:`\mu` and in
+    :math:`\sigma`. They are compared with ``reparam.pathwise`` applied to the normal
+    :math:`y = \mu + \sigma\epsilon` and the composed cost :math:`f(e^y)`, on the same noise; the student's
+    function may not call ``reparam.pathwise``.
 
     Parameters
     ----------
     lognormal_pathwise_terms : callable
         ``lognormal_pathwise_terms(df, eps, mu, sigma)``: ``df`` is :math:`f'` (maps ``(n,)`` to ``(n,)``),
         ``eps`` is standard normal noise of shape ``(n,)``; returns ``{"mu": ..., "sigma": ...}``, each ``(n,)``.
+    time_limit : float or None
+        Seconds the student's function may take over all cases.
 
     Returns
     -------
@@ -290,33 +554,34 @@ def check_lognormal_pathwise(lognormal_pathwise_terms: Callable[..., Mapping[str
             terms = pathwise(lambda y, df=df: df(np.exp(y)) * np.exp(y), Normal(mu, sigma), n, rng=seed)
             expected = {"mu": terms["loc"], "sigma": terms["scale"]}
             cases.append(_Case(f"{text}, mu={mu}, sigma={sigma}, eps of shape {eps.shape}", (df, eps, mu, sigma), expected))
-    hint = "x = exp(μ + σε); dx/dμ = x and dx/dσ = x·ε; each term is f'(x) times dx/dθ, returned as a dict."
-    return _run("lognormal_pathwise_terms", lognormal_pathwise_terms, cases, hint)
+    hint = "x is exp of a linear function of μ and σ: use the chain rule for dx/dμ and dx/dσ (write them with x and ε), then multiply by f'(x)."
+    return _run(
+        "lognormal_pathwise_terms", lognormal_pathwise_terms, cases, hint,
+        forbidden=(pathwise, Normal.rsample), time_limit=time_limit,
+    )
 
 
-def check_optimal_baseline(optimal_baseline: Callable[[np.ndarray, np.ndarray], float]) -> bool:
+def check_optimal_baseline(optimal_baseline: Callable[[np.ndarray, np.ndarray], float], time_limit: float | None = TIME_LIMIT) -> bool:
     r"""Check a student's variance-minimizing constant baseline for the score-function estimator.
 
-    Among the terms :math:`(f(x_i) - b)\,s_i`, with :math:`s_i` the score, the mean square
-    :math:`\frac1n\sum_i (f_i - b)^2 s_i^2` is smallest at
-
-    .. math::
-
-        b^* = \frac{\sum_i f_i\, s_i^2}{\sum_i s_i^2},
-
-    the sample version of :math:`\mathbb E[f s^2] / \mathbb E[s^2]`. Cases use ``reparam.Normal`` samples and
-    scores; one has a constant cost, for which :math:`b^*` equals the constant.
+    The function must return the constant :math:`b` that minimizes :math:`\frac1n\sum_i (f_i - b)^2 s_i^2`
+    over the given costs :math:`f_i` and scores :math:`s_i`. Cases use ``reparam.Normal`` samples and
+    scores; one has a constant cost. The student's function may not call ``reparam.optimal_baseline``.
 
     Parameters
     ----------
     optimal_baseline : callable
         ``optimal_baseline(fx, s)``: ``fx`` and ``s`` are arrays of shape ``(n,)``; returns one float.
+    time_limit : float or None
+        Seconds the student's function may take over all cases.
 
     Returns
     -------
     bool
         ``True`` if every case agrees up to rounding; otherwise ``False``, after printing what went wrong.
     """
+    from .baselines import optimal_baseline as library_baseline
+
     cases = []
     for seed, (loc, scale, n, text, f) in enumerate(
         [
@@ -330,30 +595,35 @@ def check_optimal_baseline(optimal_baseline: Callable[[np.ndarray, np.ndarray], 
         x = p.sample(n, rng=seed)
         s = p.score(x)["scale" if "scale" in text else "loc"]
         fx = f(x)
-        expected = np.asarray(np.sum(fx * s * s) / np.sum(s * s))
+        weights = s * s
+        expected = np.asarray(np.sum(fx * weights) / np.sum(weights))
         cases.append(_Case(f"{text}, x ~ Normal({loc}, {scale}), n = {n}", (fx, s), expected))
-    hint = "b* = mean(f·s²) / mean(s²): weight each f by its squared score; return one number, not an array."
-    return _run("optimal_baseline", optimal_baseline, cases, hint)
+    hint = "the mean square is a quadratic in b: differentiate it in b and set the derivative to zero. Return one number."
+    return _run("optimal_baseline", optimal_baseline, cases, hint, forbidden=(library_baseline,), time_limit=time_limit)
 
 
-def check_gumbel_max(gumbel_max: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> bool:
+def check_gumbel_max(gumbel_max: Callable[[np.ndarray, np.ndarray], np.ndarray], time_limit: float | None = TIME_LIMIT) -> bool:
     r"""Check a student's Gumbel-max sampler of the categorical distribution :math:`\mathrm{softmax}(\ell)`.
 
-    From uniform numbers :math:`u_{ik}` the Gumbel noise is :math:`G_{ik} = -\log(-\log u_{ik})` and the
-    sample is :math:`k_i = \arg\max_k (\ell_k + G_{ik})`, which has probability
-    :math:`e^{\ell_k}/\sum_j e^{\ell_j}`. The cases are compared with that closed form on the same ``u``.
+    From the uniform numbers ``u`` the function must make standard Gumbel noise by the inverse CDF and
+    return one category index per row. The cases are compared with the Gumbel-max closed form on the same
+    ``u``; the student's function may not call ``reparam.Categorical.sample``.
 
     Parameters
     ----------
     gumbel_max : callable
         ``gumbel_max(logits, u)``: ``logits`` of shape ``(k,)``, ``u`` uniform on (0, 1) of shape
         ``(n, k)``; returns the ``n`` sampled category indices, integers of shape ``(n,)``.
+    time_limit : float or None
+        Seconds the student's function may take over all cases.
 
     Returns
     -------
     bool
         ``True`` if every case agrees exactly; otherwise ``False``, after printing what went wrong.
     """
+    from .discrete import Categorical
+
     cases = []
     for seed, (logits, n) in enumerate(
         [
@@ -365,5 +635,148 @@ def check_gumbel_max(gumbel_max: Callable[[np.ndarray, np.ndarray], np.ndarray])
         u = np.random.default_rng(seed).uniform(np.finfo(float).tiny, 1.0, size=(n, logits.size))
         expected = np.argmax(logits - np.log(-np.log(u)), axis=1)
         cases.append(_Case(f"logits = {_show(logits)}, u of shape {u.shape}", (logits, u), expected))
-    hint = "G = -log(-log u) elementwise; return argmax over the last axis of logits + G (one index per row)."
-    return _run("gumbel_max", gumbel_max, cases, hint, integral=True)
+    hint = "solve u = F(g) for g to get each Gumbel number; then, row by row, which category does the trick pick? (rows are samples, columns categories)"
+    return _run("gumbel_max", gumbel_max, cases, hint, integral=True, forbidden=(Categorical.sample,), time_limit=time_limit)
+
+
+def check_sgd_iterates(sgd_iterates: Callable[..., np.ndarray], time_limit: float | None = TIME_LIMIT) -> bool:
+    r"""Check a student's SGD iterates on :math:`L(\theta) = \mathbb E_{x\sim\mathcal N(\theta,\sigma^2)}[\tfrac c2 x^2]`.
+
+    Each step uses the one-sample pathwise gradient estimate at :math:`x_t = \theta_t + \sigma\epsilon_t`;
+    the trajectory is compared with ``reparam.experiments.sgd("pathwise", ...)`` on the same noise, which
+    the student's function may not call.
+
+    Parameters
+    ----------
+    sgd_iterates : callable
+        ``sgd_iterates(theta0, step_size, curvature, sigma, eps)``: floats, and ``eps`` of shape ``(T,)``;
+        returns the trajectory :math:`\theta_0, \dots, \theta_T`, shape ``(T + 1,)``.
+    time_limit : float or None
+        Seconds the student's function may take over all cases.
+
+    Returns
+    -------
+    bool
+        ``True`` if every case agrees up to rounding; otherwise ``False``, after printing what went wrong.
+    """
+    cases = []
+    for seed, (theta0, step, c, sigma, steps) in enumerate(
+        [(1.0, 0.1, 1.0, 0.0, 5), (2.0, 0.3, 2.0, 0.5, 50), (-3.0, 0.05, 10.0, 1.0, 400), (0.5, 0.9, 2.0, 0.2, 30)]
+    ):
+        eps = np.random.default_rng(seed).standard_normal(steps)
+        expected = sgd("pathwise", lambda x, c=c: c * x, theta0, step, steps, n=1, scale=max(sigma, 1e-300), rng=seed)
+        text = f"theta0={theta0}, step_size={step}, curvature={c}, sigma={sigma}, eps of shape {eps.shape}"
+        cases.append(_Case(text, (theta0, step, c, sigma, eps), expected))
+    hint = "one step: draw the path x_t from θ_t and ε_t, differentiate the cost at x_t, and step against it. Keep θ_0 as the first entry."
+    return _run("sgd_iterates", sgd_iterates, cases, hint, forbidden=(sgd, pathwise), time_limit=time_limit)
+
+
+def check_stationary_variance(stationary_variance: Callable[[float, float, float], float], time_limit: float | None = TIME_LIMIT) -> bool:
+    r"""Check a student's long-run variance of the SGD iterate of :func:`check_sgd_iterates`'s problem.
+
+    For a stable step the iterates settle into a distribution around the minimum whose variance the
+    function must return; for a step at or beyond the stability limit it must return ``inf``. The cases
+    are compared with the fixed point of the variance recursion, found numerically by iterating it.
+
+    Parameters
+    ----------
+    stationary_variance : callable
+        ``stationary_variance(step_size, curvature, sigma)``: positive floats; returns one float.
+    time_limit : float or None
+        Seconds the student's function may take over all cases.
+
+    Returns
+    -------
+    bool
+        ``True`` if every case agrees up to rounding; otherwise ``False``, after printing what went wrong.
+    """
+    cases = []
+    for step, c, sigma in [(0.1, 1.0, 1.0), (0.5, 2.0, 0.5), (0.01, 50.0, 2.0), (0.999, 2.0, 1.0), (1.0, 2.0, 1.0), (0.3, 10.0, 1.0)]:
+        contraction, kick = (1 - step * c) ** 2, (step * c * sigma) ** 2
+        if contraction >= 1:
+            expected = np.asarray(np.inf)
+        else:  # iterate v <- contraction * v + kick from 0 to its fixed point (a geometric series)
+            expected, term = 0.0, kick
+            while term > 1e-18 * max(expected, 1e-300):
+                expected, term = expected + term, term * contraction
+            expected = np.asarray(expected)
+        cases.append(_Case(f"step_size={step}, curvature={c}, sigma={sigma}", (step, c, sigma), expected))
+    hint = "write θ_{t+1} - θ* as (a number) × (θ_t - θ*) + (independent noise); take variances of both sides and ask when it stops changing."
+    return _run("stationary_variance", stationary_variance, cases, hint, time_limit=time_limit)
+
+
+def _elbo_cases() -> list[_Case]:
+    """Cases for the ELBO gradient of z ~ N(0, 1), x_i | z ~ N(z, 1) with q = N(m, s²), answered by reparam.pathwise."""
+    cases = []
+    for seed, (data_size, m, s, n) in enumerate([(1, 0.0, 1.0, 5), (5, 0.7, 0.4, 300), (20, -1.0, 0.2, 1000)]):
+        x = np.random.default_rng(100 + seed).normal(1.5, 1.0, size=data_size)
+
+        def dlogjoint(z, x=x):
+            return np.sum(x) - (x.size + 1) * z
+
+        eps = Normal(m, s).noise(n, rng=seed)
+        terms = pathwise(dlogjoint, Normal(m, s), n, rng=seed)
+        expected = {"m": terms["loc"], "s": terms["scale"] + 1.0 / s}
+        cases.append(_Case(f"{data_size} data points, m={m}, s={s}, eps of shape {eps.shape}", (x, m, s, eps), expected))
+    return cases
+
+
+def check_elbo_gradient_terms(elbo_gradient_terms: Callable[..., Mapping[str, np.ndarray]], time_limit: float | None = TIME_LIMIT) -> bool:
+    r"""Check a student's reparameterized ELBO gradient terms for a normal mean with a normal prior.
+
+    The model is :math:`z \sim \mathcal N(0, 1)`, :math:`x_i \mid z \sim \mathcal N(z, 1)`, and
+    :math:`q(z) = \mathcal N(m, s^2)`. The terms' means must estimate the gradient of the ELBO in
+    :math:`m` and :math:`s`, with the entropy's gradient included exactly. They are compared with
+    ``reparam.pathwise`` on the same noise, which the student's function may not call.
+
+    Parameters
+    ----------
+    elbo_gradient_terms : callable
+        ``elbo_gradient_terms(x, m, s, eps)``: data ``x`` of shape ``(N,)``, floats ``m`` and ``s > 0``,
+        noise ``eps`` of shape ``(n,)``; returns ``{"m": ..., "s": ...}``, each of shape ``(n,)``.
+    time_limit : float or None
+        Seconds the student's function may take over all cases.
+
+    Returns
+    -------
+    bool
+        ``True`` if every case agrees up to rounding; otherwise ``False``, after printing what went wrong.
+    """
+    hint = "differentiate log p(x, z) in z, evaluate it at z = m + sε, and apply the chain rule for m and s; the entropy of q has a gradient in s of its own."
+    return _run(
+        "elbo_gradient_terms", elbo_gradient_terms, _elbo_cases(), hint,
+        forbidden=(pathwise, Normal.rsample), time_limit=time_limit,
+    )
+
+
+def check_optimal_gaussian(optimal_gaussian: Callable[[np.ndarray], Mapping[str, float]], time_limit: float | None = TIME_LIMIT) -> bool:
+    r"""Check a student's ELBO maximizer :math:`(m^*, s^*)` for the model of :func:`check_elbo_gradient_terms`.
+
+    The answer is compared with the point where both gradients vanish, found numerically by Newton's method
+    on the exact gradient of the ELBO (a quadratic in :math:`m`; in :math:`s`, a quadratic plus
+    :math:`\log s`).
+
+    Parameters
+    ----------
+    optimal_gaussian : callable
+        ``optimal_gaussian(x)``: data of shape ``(N,)``; returns ``{"m": float, "s": float}``.
+    time_limit : float or None
+        Seconds the student's function may take over all cases.
+
+    Returns
+    -------
+    bool
+        ``True`` if every case agrees up to rounding; otherwise ``False``, after printing what went wrong.
+    """
+    cases = []
+    for seed, data_size in enumerate([1, 4, 30]):
+        x = np.random.default_rng(200 + seed).normal(-0.5, 1.0, size=data_size)
+        precision = x.size + 1.0  # -d²ELBO/dm² and the s-part -(precision) s + 1/s
+        m, s = 0.0, 1.0
+        for _ in range(100):  # Newton steps on the exact gradients
+            m -= (np.sum(x) - precision * m) / -precision
+            s -= (-precision * s + 1.0 / s) / (-precision - 1.0 / s**2)
+        expected = {"m": np.asarray(m), "s": np.asarray(s)}
+        cases.append(_Case(f"{data_size} data points x = {_show(np.round(x, 3))}", (x,), expected))
+    hint = "set both ELBO gradients to zero; the expectation over z of a linear function of z only needs E[z] and E[z ε]."
+    return _run("optimal_gaussian", optimal_gaussian, cases, hint, time_limit=time_limit)

@@ -16,20 +16,30 @@ def _lognormal_right(df, eps, mu, sigma):
     return {"mu": df(x) * x, "sigma": df(x) * x * eps}
 
 
+def _sgd_right(theta0, step_size, curvature, sigma, eps):
+    theta = [theta0]
+    for e in eps:
+        theta.append(theta[-1] - step_size * curvature * (theta[-1] + sigma * e))
+    return np.array(theta)
+
+
+def _elbo_right(x, m, s, eps):
+    dlogjoint = np.sum(x) - (x.size + 1) * (m + s * eps)
+    return {"m": dlogjoint, "s": dlogjoint * eps + 1 / s}
+
+
 # For each check: the right answer, then known-wrong answers (a typical slip, and a wrongly shaped result).
 CASES = {
     "check_normal_score": (
-        lambda x, loc, scale: rp.Normal(loc, scale).score(x),
+        lambda x, loc, scale: {"loc": (x - loc) / scale**2, "scale": ((x - loc) ** 2 - scale**2) / scale**3},
         {
             "score in loc over sigma, not sigma squared": lambda x, loc, scale: {
                 "loc": (x - loc) / scale,
                 "scale": ((x - loc) ** 2 - scale**2) / scale**3,
             },
-            "means instead of elementwise": lambda x, loc, scale: {
-                k: v.mean() for k, v in rp.Normal(loc, scale).score(x).items()
-            },
+            "means instead of elementwise": lambda x, loc, scale: {"loc": np.mean(x - loc) / scale**2, "scale": np.mean(x)},
             "wrong keys": lambda x, loc, scale: {"mu": x - loc, "sigma": x},
-            "a tuple, not a dict": lambda x, loc, scale: tuple(rp.Normal(loc, scale).score(x).values()),
+            "a tuple, not a dict": lambda x, loc, scale: ((x - loc) / scale**2, ((x - loc) ** 2 - scale**2) / scale**3),
         },
     ),
     "check_exponential_score": (
@@ -79,6 +89,38 @@ CASES = {
             "argmax over the wrong axis": lambda logits, u: np.argmax(logits[:, None] - np.log(-np.log(u.T)), axis=0)[:1],
             "argmin": lambda logits, u: np.argmin(logits - np.log(-np.log(u)), axis=-1),
             "probabilities, not indices": lambda logits, u: np.exp(logits)[np.zeros(len(u), int)] / np.exp(logits).sum(),
+        },
+    ),
+    "check_sgd_iterates": (
+        _sgd_right,
+        {
+            "steps along the gradient": lambda t0, a, c, s, eps: _sgd_right(t0, -a, c, s, eps),
+            "forgets the noise": lambda t0, a, c, s, eps: _sgd_right(t0, a, c, 0.0, eps),
+            "drops theta0": lambda t0, a, c, s, eps: _sgd_right(t0, a, c, s, eps)[1:],
+        },
+    ),
+    "check_stationary_variance": (
+        lambda a, c, s: a * c * s**2 / (2 - a * c) if a * c < 2 else np.inf,
+        {
+            "the one-step variance": lambda a, c, s: (a * c * s) ** 2,
+            "no stability limit": lambda a, c, s: a * c * s**2 / abs(2 - a * c) if a * c != 2 else np.inf,
+            "sigma, not sigma squared": lambda a, c, s: a * c * s / (2 - a * c) if a * c < 2 else np.inf,
+        },
+    ),
+    "check_elbo_gradient_terms": (
+        _elbo_right,
+        {
+            "forgets the entropy": lambda x, m, s, eps: {"m": _elbo_right(x, m, s, eps)["m"], "s": _elbo_right(x, m, s, eps)["s"] - 1 / s},
+            "forgets the prior": lambda x, m, s, eps: {k: v + (m + s * eps) * (eps if k == "s" else 1) for k, v in _elbo_right(x, m, s, eps).items()},
+            "swapped keys": lambda x, m, s, eps: dict(zip(("s", "m"), _elbo_right(x, m, s, eps).values())),
+        },
+    ),
+    "check_optimal_gaussian": (
+        lambda x: {"m": np.sum(x) / (x.size + 1), "s": 1 / np.sqrt(x.size + 1)},
+        {
+            "the sample mean and the prior's scale": lambda x: {"m": np.mean(x), "s": 1.0},
+            "the variance, not the scale": lambda x: {"m": np.sum(x) / (x.size + 1), "s": 1 / (x.size + 1)},
+            "ignores the prior": lambda x: {"m": np.mean(x), "s": 1 / np.sqrt(x.size)},
         },
     ),
 }
@@ -178,7 +220,69 @@ def test_not_implemented_says_so(capsys):
 
 
 def test_every_public_check_is_tested_and_documented():
-    assert set(checks.__all__) == set(CASES)
+    assert {name for name in checks.__all__ if name.startswith("check_")} == set(CASES)
     for name in checks.__all__:
         doc = inspect.getdoc(getattr(checks, name))
         assert doc and "Parameters" in doc and "Returns" in doc, name
+
+
+# the guard: time limit, bounded printing, the global random states, forbidden library calls -------------
+def test_an_endless_loop_stops_at_the_time_limit_even_if_it_catches_exceptions(capsys):
+    def endless(x, rate):
+        while True:
+            try:
+                pass
+            except Exception:
+                pass
+
+    assert checks.check_exponential_score(endless, time_limit=0.5) is False
+    assert "did not finish within 0.5 s" in capsys.readouterr().out
+
+
+def test_printing_is_cut_to_the_limit_and_the_global_random_states_are_restored(capsys):
+    import random
+
+    def chatty(x, rate):
+        print("x" * 100_000)
+        np.random.seed(123)
+        random.seed(123)
+        return 1 / rate - x
+
+    np.random.seed(7)
+    random.seed(7)
+    expected = (np.random.rand(), random.random())
+    np.random.seed(7)
+    random.seed(7)
+    assert checks.check_exponential_score(chatty) is True
+    assert (np.random.rand(), random.random()) == expected
+    out = capsys.readouterr().out
+    assert len(out) < checks.PRINT_LIMIT + 500 and "more characters of output not shown" in out, len(out)
+
+
+@pytest.mark.parametrize(
+    "name, library_answer",
+    [
+        ("check_exponential_score", lambda x, rate: rp.Exponential(rate).score(x)["rate"]),
+        ("check_normal_score", lambda x, loc, scale: rp.Normal(loc, scale).score(x)),
+        ("check_lognormal_pathwise", lambda df, eps, mu, sigma: dict(
+            zip(("mu", "sigma"), rp.pathwise(lambda y: df(np.exp(y)) * np.exp(y), rp.Normal(mu, sigma), eps.size, rng=0).values())
+        )),
+        ("check_sgd_iterates", lambda t0, a, c, s, eps: rp.experiments.sgd("pathwise", lambda x: c * x, t0, a, eps.size, scale=max(s, 1e-9), rng=0)),
+    ],
+)
+def test_calling_the_library_for_the_answer_fails_with_a_message(name, library_answer, capsys):
+    assert getattr(checks, name)(library_answer) is False
+    assert "derive it and code it yourself" in capsys.readouterr().out
+
+
+def test_call_student_returns_the_result_or_says_why_not():
+    assert checks.call_student(lambda a, b: a + b, 1, 2) == 3
+    with pytest.raises(AssertionError, match="raised ZeroDivisionError"):
+        checks.call_student(lambda: 1 / 0)
+    with pytest.raises(AssertionError, match="did not finish within 0.2 s"):
+        checks.call_student(lambda: [0 for _ in iter(int, 1)], time_limit=0.2)
+    with pytest.raises(AssertionError, match="Exponential.score"):
+        checks.call_student(lambda: rp.Exponential(1.0).score(np.ones(2)), forbidden=(rp.Exponential.score,))
+    checks.expect_close({"a": np.ones(2)}, {"a": [1.0, 1.0]})
+    with pytest.raises(AssertionError, match="expected"):
+        checks.expect_close(np.zeros(2), np.ones(2))
