@@ -30,7 +30,7 @@ import numpy as np
 from ._validate import as_rng, check_n
 from .distributions import Distribution
 from .costs import normal_expectation
-from .estimators import _reduce_to, cost_values
+from ._terms import cost_values, reduce_to as _reduce_to
 
 __all__ = ["optimal_baseline", "optimal_baseline_normal"]
 

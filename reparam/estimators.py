@@ -8,10 +8,11 @@ independent, except with the leave-one-out baseline, see :func:`score_function`)
 A parameter that is broadcast over several sample coordinates (``loc`` of shape ``()`` with ``scale`` of
 shape ``(d,)``, say) receives the sum of the coordinates' contributions, as the chain rule says.
 
-Speed: the terms are computed with as few passes over memory as numpy allows. Arrays returned fresh by
-``score`` and ``_dtransform`` are overwritten in place (see :func:`_writable`), the weight
-:math:`f(x) - b` is never materialised as a separate ``ones``-like array, and a derivative that is the
-constant 1 (the Normal's :math:`\partial x/\partial\mu`) costs no multiplication.
+Safety: the samples are the estimator's own, and ``f`` and ``df`` only see them once nothing else depends
+on them (the score and the derivatives are computed first; if those share memory with the samples, ``f``
+and ``df`` get a copy), so a function that changes its argument in place does no harm. Every term is a fresh
+array, nothing the caller holds is written to or returned, and a non-finite term is a ``ValueError`` that
+names its cause (see ``reparam._terms``).
 """
 
 from __future__ import annotations
@@ -20,10 +21,21 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from ._validate import _show, check_callable, check_n, check_output, check_param, check_real
+from ._terms import along_axis0, check_broadcast, check_samples, check_terms, cost_values, derivative_values, reduce_to
+from ._validate import _show, check_callable, check_n, check_param, check_real
 from .distributions import Distribution
 
-__all__ = ["score_function", "pathwise"]
+__all__ = ["score_function", "pathwise", "ESTIMATORS", "check_estimator"]
+
+ESTIMATORS = ("score_function", "pathwise", "measure_valued")
+"""The estimator names, one registry for the package (costs, experiments, plotting labels use these)."""
+
+
+def check_estimator(estimator: object, allowed: tuple[str, ...] = ESTIMATORS) -> str:
+    """Return ``estimator`` if it is one of ``allowed`` (names from ``ESTIMATORS``), else raise a ValueError."""
+    if not isinstance(estimator, str) or estimator not in allowed:
+        raise ValueError(f"estimator must be one of {allowed}; got {_show(estimator)}")
+    return estimator
 
 Array = np.ndarray
 Seed = None | int | np.random.Generator
@@ -86,27 +98,28 @@ def score_function(
     n = check_n(n)
     check_callable("f", f)
     b = _check_baseline(baseline, dist, n)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below, naming its cause
+        return _score_function_terms(f, dist, n, rng, b)
+
+
+def _score_function_terms(f: Callable, dist: Distribution, n: int, rng: Seed, b: float | str | dict) -> dict[str, Array]:
+    """The body of ``score_function``, after the checks: :math:`(f(x_i) - b)\\,\\nabla_\\theta\\log p(x_i)`."""
     x = dist.sample(n, rng)
-    fx = cost_values(f, x)
+    check_samples(x, dist)
+    scores = dist.score(x)  # before f sees x: whatever f does to its argument, the score is already computed
+    fx = cost_values(f, x, dist, copy=any(np.may_share_memory(x, s) for s in scores.values()))
     if isinstance(b, str):  # "loo": f(x_i) - b_i = n / (n - 1) * (f(x_i) - mean f)
-        fx = fx - fx.mean()
-        fx *= n / (n - 1)
-    elif isinstance(b, float) and b != 0.0:
-        fx = fx - b
-    scores = dist.score(x)
-    terms = {}
+        fx = (fx - fx.mean()) * (n / (n - 1))
+        b = 0.0
+    terms, factors = {}, {}
     for name, param in dist.params.items():
-        s = _reduce_to(scores[name], n, param.shape, f"{type(dist).__name__}.score(x)[{name!r}]")
-        weight = _along_axis0(fx, s.ndim)
-        if isinstance(b, dict):
-            weight = weight - b[name]  # (n, 1, ...) - param-shaped baseline: one weight per coordinate
-        others = [fx] + [scores[other] for other in scores if other != name]
-        if _writable(s, (n,) + param.shape, others):
-            s *= weight  # the score array is fresh and nothing else uses it: it holds the term
-        else:
-            s = s * weight
-        terms[name] = s
-    return terms
+        s = reduce_to(scores[name], n, param.shape, f"{type(dist).__name__}.score(x)[{name!r}]")
+        weight = along_axis0(fx, s.ndim)
+        if isinstance(b, dict) or b != 0.0:
+            weight = weight - (b[name] if isinstance(b, dict) else b)
+        terms[name] = weight * s
+        factors[name] = (("f(x) - b", weight), (f"{type(dist).__name__}.score(x)[{name!r}]", s))
+    return check_terms(terms, factors, dist)
 
 
 def pathwise(
@@ -153,39 +166,31 @@ def pathwise(
         )
     n = check_n(n)
     check_callable("df", df)
-    eps = dist.noise(n, rng)
-    x = dist.transform(eps)
-    dfx = check_output("df", df(x), x.shape, f"the derivative f'(x), shaped like x {x.shape}")
-    dxs = {name: np.asarray(d) for name, d in dist._dtransform(eps, x).items()}
-    terms = {}
-    dfx_is_a_term = False
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below, naming its cause
+        return _pathwise_terms(df, dist, n, rng)
+
+
+def _pathwise_terms(df: Callable, dist: Distribution, n: int, rng: Seed) -> dict[str, Array]:
+    """The body of ``pathwise``, after the checks: :math:`f'(x_i)\\,\\partial x_i/\\partial\\theta`."""
+    x, dxs = dist.rsample(n, rng)
+    # x is this call's own array and dx is already computed: df may have x itself unless dx shares its memory
+    dfx = derivative_values(df, x, dist, copy=any(np.may_share_memory(x, d) for d in dxs.values()))
+    terms, factors = {}, {}
     for name, param in dist.params.items():
         dx = dxs[name]
-        what = f"{type(dist).__name__}._dtransform(eps, x)[{name!r}]"
-        others = [dfx] + [dxs[other] for other in dxs if other != name]
+        what = f"{type(dist).__name__}.rsample dx[{name!r}]"
         if dx.ndim == x.ndim + 1:  # a Jacobian J[..., i, j] = dx_i / dtheta_j: contract over i
-            _check_broadcast(dx.shape[:-1], x.shape, what)
+            check_broadcast(dx.shape[:-1], x.shape, what)
             term = np.einsum("...i,...ij->...j", dfx, dx)
-        elif dx.ndim == 0 and dx == 1.0:  # dx/dtheta = 1 (a location): the term is f'(x) itself
-            term = dfx.copy() if dfx_is_a_term else dfx
-            dfx_is_a_term = True
-        elif _writable(dx, x.shape, others):
-            dx *= dfx  # the derivative array is fresh (the noise, say) and nothing else uses it: it holds the term
-            term = dx
         else:
-            _check_broadcast(dx.shape, x.shape, what)
+            check_broadcast(dx.shape, x.shape, what)
             term = dfx * dx
-        terms[name] = _reduce_to(term, n, param.shape, what)
-    return terms
+        terms[name] = reduce_to(term, n, param.shape, what)
+        factors[name] = (("df(x)", dfx), (what, dx))
+    return check_terms(terms, factors, dist)
 
 
 # helpers -------------------------------------------------------------------------------------------
-
-
-def cost_values(f: Callable[[Array], Array], x: Array) -> Array:
-    """``f(x)`` for samples ``x`` of shape ``(n,) + shape``, checked to be ``n`` finite real numbers (floats)."""
-    check_callable("f", f)
-    return check_output("f", f(x), x.shape[:1], f"one value per sample, f(x) with x of shape {x.shape}")
 
 
 def _check_distribution(dist: object) -> Distribution:
@@ -229,54 +234,5 @@ def _check_baseline(baseline: object, dist: Distribution, n: int) -> float | str
         raise TypeError(f"baseline must be {expected}; got {_show(baseline)} of type {type(baseline).__name__}") from None
 
 
-def _along_axis0(values: Array, ndim: int) -> Array:
-    """View ``values`` of shape ``(n,)`` as ``(n, 1, ..., 1)`` with ``ndim`` axes, to multiply along axis 0."""
-    return values.reshape(values.shape + (1,) * (ndim - 1))
-
-
-def _check_broadcast(shape: tuple[int, ...], target: tuple[int, ...], what: str) -> None:
-    """Raise a ValueError unless an array of ``shape`` broadcasts to ``target`` without growing it."""
-    try:
-        ok = len(shape) <= len(target) and np.broadcast_shapes(shape, target) == target
-    except ValueError:
-        ok = False
-    if not ok:
-        raise ValueError(f"{what} has shape {shape}, which does not broadcast to the sample shape {target}")
-
-
-def _reduce_to(term: Array, n: int, shape: tuple[int, ...], what: str) -> Array:
-    """Sum a per-sample ``term`` of shape ``(n,) + ...`` down to ``(n,) + shape``.
-
-    Leading extra axes, and axes where the parameter has size 1 but the term does not, are summed: a
-    parameter broadcast over several coordinates receives the sum of their contributions.
-    """
-    term = np.asarray(term)
-    core = term.shape[1:]
-    lead = len(core) - len(shape)
-    if term.ndim == 0 or term.shape[0] != n or lead < 0 or any(t != p and p != 1 for t, p in zip(core[lead:], shape)):
-        raise ValueError(
-            f"{what} has shape {term.shape}, which cannot be reduced to (n,) + {shape} with n = {n} "
-            "(one term per sample, shaped like the parameter)"
-        )
-    axes = tuple(range(1, 1 + lead)) + tuple(
-        1 + lead + i for i, (t, p) in enumerate(zip(core[lead:], shape)) if p == 1 and t != 1
-    )
-    if not axes:
-        return term
-    return term.sum(axis=axes, keepdims=True).reshape(term.shape[:1] + shape)
-
-
-def _writable(a: Array, shape: tuple[int, ...], others: list[Array]) -> bool:
-    """True if the estimator may overwrite ``a`` with the term: a fresh float64 array of exactly ``shape``.
-
-    Fresh means: it owns its memory, is writeable, and shares no memory with ``others`` (the cost
-    values and the other parameters' arrays, which are still needed).
-    """
-    return (
-        isinstance(a, np.ndarray)
-        and a.dtype == np.float64
-        and a.shape == shape
-        and a.flags.owndata
-        and a.flags.writeable
-        and not any(np.may_share_memory(a, o) for o in others)
-    )
+# Old private names, kept for importers outside this module.
+_reduce_to, _along_axis0, _check_broadcast = reduce_to, along_axis0, check_broadcast

@@ -29,7 +29,9 @@ def variance_sweep(
 
     For each N in ``sizes`` and each estimator, one call draws ``repetitions * N`` samples and splits
     them into ``repetitions`` independent estimates :math:`\hat g_N^{(r)} = \frac1N\sum_{i=1}^N \hat g_i^{(r)}`
-    (vectorized: no Python loop over repetitions). The statistics are
+    (vectorized: no Python loop over repetitions). With ``baseline="loo"`` the terms of one call are not
+    independent (each baseline averages the other samples), so there each of the R estimates is its own
+    call with N samples, as a user would make it. The statistics are
 
     .. math::
 
@@ -73,6 +75,10 @@ def variance_sweep(
     if isinstance(sizes, (int, np.integer)) or not isinstance(sizes, Sequence | np.ndarray) or len(sizes) == 0:
         raise TypeError(f"sizes must be a non-empty sequence of integers >= 1; got {sizes!r}")
     sizes = tuple(check_n(size, "each of sizes") for size in sizes)
+    loo = isinstance(baseline, str) and baseline == "loo"
+    if loo and min(sizes) < 2:
+        raise ValueError(f'each of sizes must be >= 2 with baseline="loo" (the mean of the other N - 1 samples); got sizes={sizes}')
+    check_n(repetitions * max(sizes), "repetitions * max(sizes)")
     rng = as_rng(rng)
     calls = {
         "score_function": None if f is None else lambda n: score_function(f, dist, n, rng, baseline),
@@ -84,8 +90,15 @@ def variance_sweep(
             continue
         stats: dict[str, dict[str, list]] = {"mean": {}, "var": {}}
         for size in sizes:
-            for name, term in call(repetitions * size).items():
-                estimates = term.reshape((repetitions, size) + term.shape[1:]).mean(axis=1)
+            if loo and estimator == "score_function":  # each estimate's baseline uses only its own N samples
+                runs = [call(size) for _ in range(repetitions)]
+                means = {name: np.stack([run[name].mean(axis=0) for run in runs]) for name in runs[0]}
+            else:  # independent terms: one call, split into R blocks of N
+                means = {
+                    name: term.reshape((repetitions, size) + term.shape[1:]).mean(axis=1)
+                    for name, term in call(repetitions * size).items()
+                }
+            for name, estimates in means.items():
                 stats["mean"].setdefault(name, []).append(estimates.mean(axis=0))
                 stats["var"].setdefault(name, []).append(estimates.var(axis=0, ddof=1))
         result[estimator] = {stat: {k: np.array(v) for k, v in d.items()} for stat, d in stats.items()}

@@ -53,7 +53,7 @@ import numpy as np
 
 from ._validate import as_rng, check_callable, check_n, check_param
 from .distributions import Normal
-from .estimators import _reduce_to, cost_values
+from ._terms import cost_values, reduce_to as _reduce_to
 
 __all__ = ["measure_valued", "measure_valued_variance", "double_sided_maxwell"]
 
