@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validate import check_callable, check_output
+from ._validate import check_callable, check_output, non_finite_output
 
 __all__ = ["check_samples", "cost_values", "derivative_values", "reduce_to", "along_axis0", "check_broadcast", "check_terms"]
 
@@ -44,25 +44,34 @@ def check_samples(x: Array, dist: object, what: str = "the estimator") -> Array:
     return x
 
 
-def cost_values(f: Callable[[Array], Array], x: Array, dist: object = None, copy: bool = True) -> Array:
+def cost_values(f: Callable[[Array], Array], x: Array, dist: object = None, copy: bool = True, finite: bool = True) -> Array:
     """``f(x)`` for samples ``x`` of shape ``(n,) + shape``: ``n`` finite real numbers, as floats.
 
     ``f`` receives a copy of ``x`` (it may change its argument in place without harm), or with
     ``copy=False`` the array ``x`` itself, for a caller that owns ``x`` and no longer needs it. Non-finite
-    samples are blamed on the distribution (``dist``) before ``f`` is called.
+    samples are blamed on the distribution (``dist``) before ``f`` is called. ``finite=False`` leaves the
+    finiteness of the values to ``check_terms`` (one pass over memory less).
     """
     check_callable("f", f)
     check_samples(x, dist, "f(x)")
     value = f(x.copy() if copy else x)
-    return check_output("f", value, x.shape[:1], f"one value per sample, f(x) with x of shape {x.shape}")
+    return check_output("f", value, x.shape[:1], cost_what(x), finite)
 
 
-def derivative_values(df: Callable[[Array], Array], x: Array, dist: object = None, copy: bool = True) -> Array:
-    """``df(x)``, checked to be finite real numbers shaped like ``x``; ``copy`` as in ``cost_values``."""
+def derivative_values(df: Callable[[Array], Array], x: Array, dist: object = None, copy: bool = True, finite: bool = True) -> Array:
+    """``df(x)``, checked to be finite real numbers shaped like ``x``; ``copy`` and ``finite`` as in ``cost_values``."""
     check_callable("df", df)
     check_samples(x, dist, "df(x)")
     value = df(x.copy() if copy else x)
-    return check_output("df", value, x.shape, f"the derivative f'(x), shaped like x {x.shape}")
+    return check_output("df", value, x.shape, derivative_what(x), finite)
+
+
+def cost_what(x: Array) -> str:
+    return f"one value per sample, f(x) with x of shape {x.shape}"
+
+
+def derivative_what(x: Array) -> str:
+    return f"the derivative f'(x), shaped like x {x.shape}"
 
 
 def along_axis0(values: Array, ndim: int) -> Array:
@@ -102,19 +111,24 @@ def reduce_to(term: Array, n: int, shape: tuple[int, ...], what: str) -> Array:
     return term.sum(axis=axes, keepdims=True).reshape(term.shape[:1] + shape)
 
 
-def check_terms(terms: dict[str, Array], factors: dict[str, tuple[tuple[str, Array], ...]], dist: object) -> dict[str, Array]:
+def check_terms(
+    terms: dict[str, Array], factors: dict[str, tuple[tuple[str, Array, str | None], ...]], dist: object
+) -> dict[str, Array]:
     """Return ``terms`` if every entry is finite; else raise a ValueError that names the cause.
 
-    ``factors[name]`` lists the named arrays whose product made ``terms[name]`` (the cost values and the
-    score, say). The first non-finite factor is to blame: the samples (the distribution's sampler
+    ``factors[name]`` lists ``(label, array, what)`` for the arrays whose product made ``terms[name]`` (the
+    cost values and the score, say); ``what`` is None for the distribution's own factors and the expected
+    output's description for a user function (then ``label`` is the function's name, ``f`` or ``df``). The first non-finite factor is to blame: the samples (the distribution's sampler
     overflowed), then the distribution's own factor; if all factors are finite, their product overflowed.
     The fast test is one ``np.sum`` per term.
     """
     for name, term in terms.items():
         if np.isfinite(np.sum(term)) or np.all(np.isfinite(term)):
             continue
-        for label, factor in factors[name]:
+        for label, factor, what in factors[name]:
             factor = np.asarray(factor)
+            if what is not None and not np.all(np.isfinite(factor)):
+                non_finite_output(label, factor, what)
             if not np.all(np.isfinite(factor)):
                 index, value = _first_bad(factor)
                 raise ValueError(
@@ -122,7 +136,7 @@ def check_terms(terms: dict[str, Array], factors: dict[str, tuple[tuple[str, Arr
                     f"the range where it can be computed in float64, so the terms for {name!r} are not finite"
                 )
         index, _ = _first_bad(term)
-        described = " times ".join(f"{label} (up to {float(np.max(np.abs(fa))):.3g} in size)" for label, fa in factors[name])
+        described = " times ".join(f"{label} (up to {float(np.max(np.abs(fa))):.3g} in size)" for label, fa, _ in factors[name])
         raise ValueError(
             f"the terms for {name!r} overflow at index {index}: {described} is beyond float64 for {dist!r}; "
             "rescale the cost or the parameters"

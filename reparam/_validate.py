@@ -152,11 +152,13 @@ def check_callable(name: str, value: object) -> Callable:
     return value
 
 
-def check_output(name: str, value: object, shape: tuple[int, ...], what: str) -> np.ndarray:
+def check_output(name: str, value: object, shape: tuple[int, ...], what: str, finite: bool = True) -> np.ndarray:
     """Check that a user function returned finite real numbers of exactly ``shape``; return a float array.
 
     Booleans are accepted and become 0.0 and 1.0 (an indicator cost). The finiteness test is one
-    ``np.sum`` (a nan or inf anywhere makes the sum non-finite); only then is the culprit located.
+    ``np.sum`` (a nan or inf anywhere makes the sum non-finite); only then is the culprit located. With
+    ``finite=False`` that test is left to the caller (the estimators test their terms, which are non-finite
+    wherever the function's values are, and then blame the function with ``non_finite_output``).
     """
     array = value if isinstance(value, np.ndarray) else np.asarray(value)
     if array.dtype.kind not in "biuf":
@@ -165,7 +167,12 @@ def check_output(name: str, value: object, shape: tuple[int, ...], what: str) ->
         raise ValueError(f"{name} must return an array of shape {shape} ({what}); got shape {array.shape}")
     if array.dtype != np.float64:
         array = array.astype(float)
-    if not np.isfinite(np.sum(array)) and not np.all(np.isfinite(array)):
-        index = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
-        raise ValueError(f"{name} must return finite numbers ({what}); got {float(array[index])!r} at index {index}")
+    if finite and not np.isfinite(np.sum(array)) and not np.all(np.isfinite(array)):
+        non_finite_output(name, array, what)
     return array
+
+
+def non_finite_output(name: str, array: np.ndarray, what: str) -> None:
+    """Raise the ValueError for a user function ``name`` that returned a non-finite value somewhere in ``array``."""
+    index = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+    raise ValueError(f"{name} must return finite numbers ({what}); got {float(array[index])!r} at index {index}")

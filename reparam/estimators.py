@@ -21,7 +21,10 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from ._terms import along_axis0, check_broadcast, check_samples, check_terms, cost_values, derivative_values, reduce_to
+from ._terms import (
+    along_axis0, check_broadcast, check_samples, check_terms, cost_values, cost_what, derivative_values, derivative_what,
+    reduce_to,
+)
 from ._validate import _show, check_callable, check_n, check_param, check_real
 from .distributions import Distribution
 
@@ -107,7 +110,7 @@ def _score_function_terms(f: Callable, dist: Distribution, n: int, rng: Seed, b:
     x = dist.sample(n, rng)
     check_samples(x, dist)
     scores = dist.score(x)  # before f sees x: whatever f does to its argument, the score is already computed
-    fx = cost_values(f, x, dist, copy=any(np.may_share_memory(x, s) for s in scores.values()))
+    fx = cost_values(f, x, dist, copy=any(np.may_share_memory(x, s) for s in scores.values()), finite=False)
     if isinstance(b, str):  # "loo": f(x_i) - b_i = n / (n - 1) * (f(x_i) - mean f)
         fx = (fx - fx.mean()) * (n / (n - 1))
         b = 0.0
@@ -118,7 +121,7 @@ def _score_function_terms(f: Callable, dist: Distribution, n: int, rng: Seed, b:
         if isinstance(b, dict) or b != 0.0:
             weight = weight - (b[name] if isinstance(b, dict) else b)
         terms[name] = weight * s
-        factors[name] = (("f(x) - b", weight), (f"{type(dist).__name__}.score(x)[{name!r}]", s))
+        factors[name] = (("f", fx, cost_what(x)), (f"{type(dist).__name__}.score(x)[{name!r}]", s, None))
     return check_terms(terms, factors, dist)
 
 
@@ -174,7 +177,7 @@ def _pathwise_terms(df: Callable, dist: Distribution, n: int, rng: Seed) -> dict
     """The body of ``pathwise``, after the checks: :math:`f'(x_i)\\,\\partial x_i/\\partial\\theta`."""
     x, dxs = dist.rsample(n, rng)
     # x is this call's own array and dx is already computed: df may have x itself unless dx shares its memory
-    dfx = derivative_values(df, x, dist, copy=any(np.may_share_memory(x, d) for d in dxs.values()))
+    dfx = derivative_values(df, x, dist, copy=any(np.may_share_memory(x, d) for d in dxs.values()), finite=False)
     terms, factors = {}, {}
     for name, param in dist.params.items():
         dx = dxs[name]
@@ -186,7 +189,7 @@ def _pathwise_terms(df: Callable, dist: Distribution, n: int, rng: Seed) -> dict
             check_broadcast(dx.shape, x.shape, what)
             term = dfx * dx
         terms[name] = reduce_to(term, n, param.shape, what)
-        factors[name] = (("df(x)", dfx), (what, dx))
+        factors[name] = (("df", dfx, derivative_what(x)), (what, dx, None))
     return check_terms(terms, factors, dist)
 
 
