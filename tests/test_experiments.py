@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
-import zlib
 
 import numpy as np
 import pytest
@@ -14,13 +12,8 @@ import reparam.experiments as experiments
 from reparam.costs import Square
 from reparam.experiments import sgd, variance_sweep
 from tests.test_validation import NoPathwise
+from tests.conftest import seed
 
-BASE_SEED = int(os.environ.get("REPARAM_TEST_SEED", "0"))
-
-
-def seed(*labels: object) -> int:
-    """A seed derived from the base seed (env REPARAM_TEST_SEED) and the test's labels."""
-    return int(np.random.SeedSequence([BASE_SEED, zlib.crc32(repr(labels).encode())]).generate_state(1)[0])
 
 
 # the problem of seed 001: x ~ N(theta, 1), f = x^2, at theta = 2
