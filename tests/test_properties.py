@@ -20,7 +20,7 @@ import reparam as rp
 from reparam.stats import mean_and_se, within
 from tests.conftest import seed
 
-PROPERTY = settings(max_examples=12, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+PROPERTY = settings(max_examples=12, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck))
 N = 20_000
 
 
