@@ -6,7 +6,7 @@ Private helpers shared by ``estimators``, ``baselines``, ``measure_valued`` and 
   that changes its argument in place cannot corrupt what the estimator still needs) and check the result;
 * ``reduce_to`` sums a per-sample term down to the shape of its parameter (the chain rule for a parameter
   broadcast over several coordinates);
-* ``check_terms`` makes non-finite terms an error that names their cause.
+* ``check_term`` makes non-finite terms an error that names their cause.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import numpy as np
 
 from ._validate import check_callable, check_output, non_finite_output
 
-__all__ = ["check_samples", "cost_values", "derivative_values", "reduce_to", "along_axis0", "check_broadcast", "check_terms"]
+__all__ = ["check_samples", "cost_values", "derivative_values", "reduce_to", "along_axis0", "check_broadcast", "check_term"]
 
 Array = np.ndarray
 
@@ -50,7 +50,7 @@ def cost_values(f: Callable[[Array], Array], x: Array, dist: object = None, copy
     ``f`` receives a copy of ``x`` (it may change its argument in place without harm), or with
     ``copy=False`` the array ``x`` itself, for a caller that owns ``x`` and no longer needs it. Non-finite
     samples are blamed on the distribution (``dist``) before ``f`` is called. ``finite=False`` leaves the
-    finiteness of the values to ``check_terms`` (one pass over memory less).
+    finiteness of the values to ``check_term`` (one pass over memory less).
     """
     check_callable("f", f)
     check_samples(x, dist, "f(x)")
@@ -111,34 +111,30 @@ def reduce_to(term: Array, n: int, shape: tuple[int, ...], what: str) -> Array:
     return term.sum(axis=axes, keepdims=True).reshape(term.shape[:1] + shape)
 
 
-def check_terms(
-    terms: dict[str, Array], factors: dict[str, tuple[tuple[str, Array, str | None], ...]], dist: object
-) -> dict[str, Array]:
-    """Return ``terms`` if every entry is finite; else raise a ValueError that names the cause.
+def check_term(name: str, term: Array, factors: tuple[tuple[str, Array, str | None], ...], dist: object) -> Array:
+    """Return ``term`` (the terms for parameter ``name``) if every entry is finite; else raise a ValueError
+    that names the cause.
 
-    ``factors[name]`` lists ``(label, array, what)`` for the arrays whose product made ``terms[name]`` (the
-    cost values and the score, say); ``what`` is None for the distribution's own factors and the expected
-    output's description for a user function (then ``label`` is the function's name, ``f`` or ``df``). The first non-finite factor is to blame: the samples (the distribution's sampler
-    overflowed), then the distribution's own factor; if all factors are finite, their product overflowed.
-    The fast test is one ``np.sum`` per term.
+    ``factors`` lists ``(label, array, what)`` for the arrays whose product made ``term`` (the cost values and
+    the score, say); ``what`` is None for the distribution's own factors and the expected output's
+    description for a user function (then ``label`` is the function's name, ``f`` or ``df``). The first
+    non-finite factor is to blame; if all are finite, their product overflowed. The fast test is one ``np.sum``.
     """
-    for name, term in terms.items():
-        if np.isfinite(np.sum(term)) or np.all(np.isfinite(term)):
-            continue
-        for label, factor, what in factors[name]:
-            factor = np.asarray(factor)
-            if what is not None and not np.all(np.isfinite(factor)):
+    if np.isfinite(np.sum(term)) or np.all(np.isfinite(term)):
+        return term
+    for label, factor, what in factors:
+        factor = np.asarray(factor)
+        if not np.all(np.isfinite(factor)):
+            if what is not None:
                 non_finite_output(label, factor, what)
-            if not np.all(np.isfinite(factor)):
-                index, value = _first_bad(factor)
-                raise ValueError(
-                    f"{label} is not finite ({value!r} at index {index}) for {dist!r}: the parameters are outside "
-                    f"the range where it can be computed in float64, so the terms for {name!r} are not finite"
-                )
-        index, _ = _first_bad(term)
-        described = " times ".join(f"{label} (up to {float(np.max(np.abs(fa))):.3g} in size)" for label, fa, _ in factors[name])
-        raise ValueError(
-            f"the terms for {name!r} overflow at index {index}: {described} is beyond float64 for {dist!r}; "
-            "rescale the cost or the parameters"
-        )
-    return terms
+            index, value = _first_bad(factor)
+            raise ValueError(
+                f"{label} is not finite ({value!r} at index {index}) for {dist!r}: the parameters are outside "
+                f"the range where it can be computed in float64, so the terms for {name!r} are not finite"
+            )
+    index, _ = _first_bad(term)
+    described = " times ".join(f"{label} (up to {float(np.max(np.abs(fa))):.3g} in size)" for label, fa, _ in factors)
+    raise ValueError(
+        f"the terms for {name!r} overflow at index {index}: {described} is beyond float64 for {dist!r}; "
+        "rescale the cost or the parameters"
+    )

@@ -204,18 +204,25 @@ class Normal(Distribution):
         return -0.5 * z * z - np.log(self.scale) - 0.5 * math.log(2 * math.pi)
 
     def score(self, x: Array) -> dict[str, Array]:
-        """:math:`(z/\\sigma,\\ (z^2 - 1)/\\sigma)` with :math:`z = (x-\\mu)/\\sigma`, each shaped like ``x``.
+        """:math:`((x-\\mu)/\\sigma^2,\\ ((x-\\mu)^2-\\sigma^2)/\\sigma^3)`, each shaped like ``x``.
 
-        Written in :math:`z` rather than as :math:`((x-\\mu)^2-\\sigma^2)/\\sigma^3`, whose :math:`\\sigma^3`
-        overflows or underflows for scales beyond about :math:`10^{\\pm 100}`.
+        The powers :math:`\\sigma^{-2}` and :math:`\\sigma^{-3}` overflow (or vanish) for scales beyond about
+        :math:`10^{\\pm 100}`; there the same formulas are taken in :math:`z = (x-\\mu)/\\sigma`:
+        :math:`z/\\sigma` and :math:`(z^2 - 1)/\\sigma`.
         """
-        z = self._as_sample(x) - self.loc
-        z /= self.scale
-        score_scale = z * z
+        d = self._as_sample(x) - self.loc
+        if np.all((self.scale > 1e-100) & (self.scale < 1e100)):
+            score_scale = d * d
+            score_scale *= self.scale**-3
+            score_scale -= 1 / self.scale
+            d *= self.scale**-2
+            return {"loc": d, "scale": score_scale}
+        d /= self.scale  # z
+        score_scale = d * d
         score_scale -= 1.0
         score_scale /= self.scale
-        z /= self.scale
-        return {"loc": z, "scale": score_scale}
+        d /= self.scale
+        return {"loc": d, "scale": score_scale}
 
 
 class Exponential(Distribution):

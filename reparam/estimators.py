@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from ._terms import (
-    along_axis0, check_broadcast, check_samples, check_terms, cost_values, cost_what, derivative_values, derivative_what,
+    along_axis0, check_broadcast, check_samples, check_term, cost_values, cost_what, derivative_values, derivative_what,
     reduce_to,
 )
 from ._validate import _show, check_callable, check_n, check_param, check_real
@@ -107,22 +107,24 @@ def score_function(
 
 def _score_function_terms(f: Callable, dist: Distribution, n: int, rng: Seed, b: float | str | dict) -> dict[str, Array]:
     """The body of ``score_function``, after the checks: :math:`(f(x_i) - b)\\,\\nabla_\\theta\\log p(x_i)`."""
-    x = dist.sample(n, rng)
-    check_samples(x, dist)
+    x = check_samples(dist.sample(n, rng), dist)
     scores = dist.score(x)  # before f sees x: whatever f does to its argument, the score is already computed
     fx = cost_values(f, x, dist, copy=any(np.may_share_memory(x, s) for s in scores.values()), finite=False)
+    what = cost_what(x)
+    del x  # (each array is released as soon as it is used up, so that numpy can reuse its memory)
     if isinstance(b, str):  # "loo": f(x_i) - b_i = n / (n - 1) * (f(x_i) - mean f)
         fx = (fx - fx.mean()) * (n / (n - 1))
         b = 0.0
-    terms, factors = {}, {}
+    terms = {}
     for name, param in dist.params.items():
-        s = reduce_to(scores[name], n, param.shape, f"{type(dist).__name__}.score(x)[{name!r}]")
+        label = f"{type(dist).__name__}.score(x)[{name!r}]"
+        s = reduce_to(scores.pop(name), n, param.shape, label)
         weight = along_axis0(fx, s.ndim)
         if isinstance(b, dict) or b != 0.0:
             weight = weight - (b[name] if isinstance(b, dict) else b)
-        terms[name] = weight * s
-        factors[name] = (("f", fx, cost_what(x)), (f"{type(dist).__name__}.score(x)[{name!r}]", s, None))
-    return check_terms(terms, factors, dist)
+        terms[name] = check_term(name, weight * s, (("f", fx, what), (label, s, None)), dist)
+        del s, weight
+    return terms
 
 
 def pathwise(
@@ -178,19 +180,21 @@ def _pathwise_terms(df: Callable, dist: Distribution, n: int, rng: Seed) -> dict
     x, dxs = dist.rsample(n, rng)
     # x is this call's own array and dx is already computed: df may have x itself unless dx shares its memory
     dfx = derivative_values(df, x, dist, copy=any(np.may_share_memory(x, d) for d in dxs.values()), finite=False)
-    terms, factors = {}, {}
+    shape, what = x.shape, derivative_what(x)
+    del x  # (each array is released as soon as it is used up, so that numpy can reuse its memory)
+    terms = {}
     for name, param in dist.params.items():
-        dx = dxs[name]
-        what = f"{type(dist).__name__}.rsample dx[{name!r}]"
-        if dx.ndim == x.ndim + 1:  # a Jacobian J[..., i, j] = dx_i / dtheta_j: contract over i
-            check_broadcast(dx.shape[:-1], x.shape, what)
+        dx = dxs.pop(name)
+        label = f"{type(dist).__name__}.rsample dx[{name!r}]"
+        if dx.ndim == len(shape) + 1:  # a Jacobian J[..., i, j] = dx_i / dtheta_j: contract over i
+            check_broadcast(dx.shape[:-1], shape, label)
             term = np.einsum("...i,...ij->...j", dfx, dx)
         else:
-            check_broadcast(dx.shape, x.shape, what)
+            check_broadcast(dx.shape, shape, label)
             term = dfx * dx
-        terms[name] = reduce_to(term, n, param.shape, what)
-        factors[name] = (("df", dfx, derivative_what(x)), (what, dx, None))
-    return check_terms(terms, factors, dist)
+        terms[name] = check_term(name, reduce_to(term, n, param.shape, label), (("df", dfx, what), (label, dx, None)), dist)
+        del dx, term
+    return terms
 
 
 # helpers -------------------------------------------------------------------------------------------

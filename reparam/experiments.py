@@ -189,6 +189,7 @@ def sgd(
     sigma = np.broadcast_to(check_param("scale", scale, positive=True), theta0.shape)
     runs, shape = len(alpha), theta0.shape
     check_n(runs * n * max(1, theta0.size), "the number of samples per step (runs * n * size)")
+    check_n((iterations // record_every + 1) * runs * max(1, theta0.size), "the size of the path ((iterations // record_every + 1) * runs * size)")
     alpha = alpha.reshape((runs,) + (1,) * len(shape))
     coordinates = tuple(range(1, 1 + len(shape)))  # the axes of one run's iterate
     theta = np.tile(theta0, (runs,) + (1,) * len(shape))
