@@ -91,6 +91,13 @@ def score_function(
     dict
         ``terms[name]`` has shape ``(n,) + dist.params[name].shape``; ``terms[name].mean(0)`` is the estimate.
 
+    Raises
+    ------
+    TypeError, ValueError
+        At once, naming the argument, for a bad ``dist``, ``n`` (an integer in 1..10**8), ``f`` or ``baseline``;
+        after the draw, naming the cause, if the samples overflowed (the distribution's parameters), if ``f``
+        returned the wrong shape or a non-finite value, if the score is not finite, or if a term overflowed.
+
     Notes
     -----
     A score term may have more axes than the sample (a Categorical's samples are indices of shape ``(n,)``
@@ -162,6 +169,13 @@ def pathwise(
     -------
     dict
         ``terms[name]`` has shape ``(n,) + dist.params[name].shape``; ``terms[name].mean(0)`` is the estimate.
+
+    Raises
+    ------
+    TypeError, ValueError
+        At once, naming the argument, for a bad ``dist`` (or one without a pathwise sampler), ``n`` or ``df``;
+        after the draw, naming the cause, if the samples overflowed, if ``df`` returned the wrong shape or a
+        non-finite value, if ``dx`` is not finite, or if a term overflowed.
     """
     dist = _check_distribution(dist)
     if not dist.has_rsample:
