@@ -117,12 +117,15 @@ def check_term(name: str, term: Array, factors: tuple[tuple[str, Array, str | No
 
     ``factors`` lists ``(label, array, what)`` for the arrays whose product made ``term`` (the cost values and
     the score, say); ``what`` is None for the distribution's own factors and the expected output's
-    description for a user function (then ``label`` is the function's name, ``f`` or ``df``). The first
+    description for a user function (then ``label`` is the function's name, ``f`` or ``df``); an array of
+    None stands for a factor already checked to be finite. The first
     non-finite factor is to blame; if all are finite, their product overflowed. The fast test is one ``np.sum``.
     """
     if np.isfinite(np.sum(term)) or np.all(np.isfinite(term)):
         return term
     for label, factor, what in factors:
+        if factor is None:  # known to be finite
+            continue
         factor = np.asarray(factor)
         if not np.all(np.isfinite(factor)):
             if what is not None:
@@ -133,7 +136,9 @@ def check_term(name: str, term: Array, factors: tuple[tuple[str, Array, str | No
                 f"the range where it can be computed in float64, so the terms for {name!r} are not finite"
             )
     index, _ = _first_bad(term)
-    described = " times ".join(f"{label} (up to {float(np.max(np.abs(fa))):.3g} in size)" for label, fa, _ in factors)
+    described = " times ".join(
+        label if fa is None else f"{label} (up to {float(np.max(np.abs(fa))):.3g} in size)" for label, fa, _ in factors
+    )
     raise ValueError(
         f"the terms for {name!r} overflow at index {index}: {described} is beyond float64 for {dist!r}; "
         "rescale the cost or the parameters"

@@ -112,25 +112,32 @@ def score_function(
         return _score_function_terms(f, dist, n, rng, b)
 
 
+BLOCK = 2**15
+"""Samples per block when ``score_function`` evaluates the score: small enough for its temporaries to stay in cache."""
+
+
 def _score_function_terms(f: Callable, dist: Distribution, n: int, rng: Seed, b: float | str | dict) -> dict[str, Array]:
     """The body of ``score_function``, after the checks: :math:`(f(x_i) - b)\\,\\nabla_\\theta\\log p(x_i)`."""
     x = check_samples(dist.sample(n, rng), dist)
-    scores = dist.score(x)  # before f sees x: whatever f does to its argument, the score is already computed
-    fx = cost_values(f, x, dist, copy=any(np.may_share_memory(x, s) for s in scores.values()), finite=False)
+    # The score first, before f sees x (whatever f does to its argument, the score is already computed), into
+    # arrays of our own, block by block (the score's temporaries stay in cache), each block checked finite.
+    scores = {name: np.empty((n,) + param.shape) for name, param in dist.params.items()}
+    for start in range(0, n, BLOCK):
+        block = slice(start, start + BLOCK)
+        for name, s in dist.score(x[block]).items():
+            label = f"{type(dist).__name__}.score(x)[{name!r}]"
+            scores[name][block] = check_term(name, reduce_to(s, len(s), dist.params[name].shape, label), ((label, s, None),), dist)
+    fx = cost_values(f, x, dist, copy=False, finite=False)  # nothing depends on x any more: f may have it
     what = cost_what(x)
-    del x  # (each array is released as soon as it is used up, so that numpy can reuse its memory)
     if isinstance(b, str):  # "loo": f(x_i) - b_i = n / (n - 1) * (f(x_i) - mean f)
         fx = (fx - fx.mean()) * (n / (n - 1))
         b = 0.0
-    terms = {}
-    for name, param in dist.params.items():
-        label = f"{type(dist).__name__}.score(x)[{name!r}]"
-        s = reduce_to(scores.pop(name), n, param.shape, label)
+    terms = scores  # each term (f(x) - b) * score, in place on the score arrays allocated above
+    for name, s in terms.items():
         weight = along_axis0(fx, s.ndim)
         if isinstance(b, dict) or b != 0.0:
             weight = weight - (b[name] if isinstance(b, dict) else b)
-        terms[name] = check_term(name, weight * s, (("f", fx, what), (label, s, None)), dist)
-        del s, weight
+        check_term(name, np.multiply(weight, s, out=s), (("f", fx, what), (f"{type(dist).__name__}.score(x)[{name!r}]", None, None)), dist)
     return terms
 
 
