@@ -112,7 +112,7 @@ def score_function(
         return _score_function_terms(f, dist, n, rng, b)
 
 
-BLOCK = 2**15
+BLOCK = 2**16
 """Samples per block when ``score_function`` evaluates the score: small enough for its temporaries to stay in cache."""
 
 
