@@ -5,7 +5,9 @@ estimator (both parameters' terms, f = x**2, df = 2 x), the ratio
 
     best time of rng.standard_normal(n) / best time of the estimator,
 
-so 1.0 means "as fast as drawing the noise" (goals: pathwise >= 0.8, score function >= 0.6). For scale it
+so 1.0 means "as fast as drawing the noise" (floors: pathwise >= 0.6, score function >= 0.5; the estimators
+now never overwrite what ``score``, ``rsample`` or ``df`` return and check every term for finiteness, which
+costs passes over memory that the old in-place version saved). For scale it
 also times a textbook numpy version (a temporary per operation) and a hand-written floor (the fewest
 in-place passes, no validation), which the package should match. The
 measurements are interleaved, one of each per round, and each keeps its best of K rounds, so that a
@@ -107,7 +109,7 @@ def main(repeats: int) -> dict[str, dict[str, float]]:
         for name, run in runs.items():
             for clock, t in zip(clocks, seconds(run)):
                 best[clock][name] = min(best[clock][name], t)
-    goals = {"pathwise": 0.8, "score_function": 0.6}
+    goals = {"pathwise": 0.6, "score_function": 0.5}
     print(f"n = {N:_}, best of {repeats} interleaved rounds; ratio = time of standard_normal(n) / time of estimator")
     ratios: dict[str, dict[str, float]] = {}
     for clock in clocks:
@@ -115,7 +117,7 @@ def main(repeats: int) -> dict[str, dict[str, float]]:
         ratios[clock] = {name: b["noise"] / b[name] for name in goals}
         line = ", ".join(
             f"{name} {1e3 * b[name]:.1f} ms = {ratios[clock][name]:.2f}x "
-            f"({'ok' if ratios[clock][name] >= goal else 'below'} goal {goal}x)"
+            f"({'ok' if ratios[clock][name] >= goal else 'below'} floor {goal}x)"
             for name, goal in goals.items()
         )
         naive = ", ".join(f"{name} {b['noise'] / b['naive ' + name]:.2f}x" for name in goals)

@@ -13,11 +13,12 @@ from .relaxed import RelaxedCategorical
 from .estimators import pathwise, score_function
 from .baselines import optimal_baseline
 from .measure_valued import measure_valued
-from . import costs, experiments  # numpy only; the figure modules (interactive, plotting) load on demand
+from . import costs, exact, experiments, stats  # numpy only; the figure modules (interactive, plotting) load on demand
 
 __all__ = [
     "Distribution", "Normal", "Exponential", "Gamma", "Beta", "Dirichlet", "Bernoulli", "Categorical",
-    "RelaxedCategorical", "score_function", "pathwise", "measure_valued", "optimal_baseline", "costs", "experiments",
+    "RelaxedCategorical", "score_function", "pathwise", "measure_valued", "optimal_baseline", "costs", "exact",
+    "experiments", "stats",
 ]
 __version__ = "0.1.0"
 

@@ -29,8 +29,8 @@ import numpy as np
 
 from ._validate import as_rng, check_n
 from .distributions import Distribution
-from .costs import normal_expectation
-from .estimators import _reduce_to, cost_values
+from . import exact
+from ._terms import cost_values, reduce_to as _reduce_to
 
 __all__ = ["optimal_baseline", "optimal_baseline_normal"]
 
@@ -85,38 +85,4 @@ def optimal_baseline(
     return out
 
 
-def optimal_baseline_normal(cost: object, loc: float | Array, scale: float | Array) -> dict[str, Array]:
-    r"""The exact :math:`b^\star` for a scalar Normal, by quadrature over :math:`\epsilon \sim \mathcal N(0,1)`.
-
-    The quadrature is ``reparam.costs.normal_expectation``, the one the costs' variances use.
-
-    With :math:`x = \mu + \sigma\epsilon` the scores are :math:`\epsilon/\sigma` and :math:`(\epsilon^2-1)/\sigma`,
-    with :math:`\mathbb E[s^2] = 1/\sigma^2` and :math:`2/\sigma^2`, so
-
-    .. math::
-
-        b^\star_\mu = \mathbb E\bigl[f(x)\,\epsilon^2\bigr], \qquad
-        b^\star_\sigma = \tfrac12\,\mathbb E\bigl[f(x)\,(\epsilon^2 - 1)^2\bigr].
-
-    For :math:`f(x) = (x-k)^2` with :math:`m = \mu - k` these are :math:`m^2 + 3\sigma^2` and
-    :math:`m^2 + 5\sigma^2`.
-
-    Parameters
-    ----------
-    cost : reparam.costs.Cost or callable
-        An object with an elementwise method ``f``, or an elementwise function.
-    loc, scale : float or array_like
-        :math:`\mu` and :math:`\sigma > 0`; they broadcast together.
-
-    Returns
-    -------
-    dict
-        ``{"loc": b, "scale": b}``, shaped like ``broadcast(loc, scale)``.
-    """
-    f = getattr(cost, "f", cost)
-    if not callable(f):
-        raise TypeError(f"cost must be a reparam cost (with a method f) or a callable; got {cost!r}")
-    return {
-        "loc": normal_expectation(lambda x, e: f(x) * e**2, loc, scale),
-        "scale": 0.5 * normal_expectation(lambda x, e: f(x) * (e**2 - 1) ** 2, loc, scale),
-    }
+optimal_baseline_normal = exact.optimal_baseline  # the exact b* for the Normal, kept under its old name

@@ -22,41 +22,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validate import check_param, check_real
+from .estimators import ESTIMATORS, check_estimator
+from . import exact
+from .exact import _normal_params, normal_expectation
 
-__all__ = ["Cost", "Quadratic", "Square", "GaussianBump", "Cosine", "Step", "ESTIMATORS", "normal_expectation"]
+__all__ = [
+    "Cost", "Quadratic", "Square", "GaussianBump", "Cosine", "Step", "ESTIMATORS", "normal_expectation",
+]
 
 Array = np.ndarray
-ESTIMATORS = ("score_function", "pathwise")
-
-_EPS = np.linspace(-12.0, 12.0, 8001)
-_WEIGHTS = np.exp(-0.5 * _EPS**2) * (_EPS[1] - _EPS[0]) / math.sqrt(2 * math.pi)
-
-
-def _normal_params(loc: float | Array, scale: float | Array) -> tuple[Array, Array]:
-    """``loc`` and ``scale`` as float arrays, checked (finite; scale > 0) and broadcast together."""
-    loc, scale = check_param("loc", loc), check_param("scale", scale, positive=True)
-    try:
-        return np.broadcast_arrays(loc, scale)
-    except ValueError:
-        raise ValueError(f"loc and scale must broadcast together; got shapes {loc.shape} and {scale.shape}") from None
-
-
-def normal_expectation(h: Callable[[Array, Array], Array], loc: float | Array, scale: float | Array) -> Array:
-    r""":math:`\mathbb E_{\epsilon\sim\mathcal N(0,1)}[h(\mu + \sigma\epsilon, \epsilon)]` by the trapezoid rule.
-
-    :math:`\sum_j w_j\, h(\mu + \sigma\epsilon_j, \epsilon_j)` with :math:`\epsilon_j` on a grid of step
-    :math:`h = 0.003` over :math:`[-12, 12]` and :math:`w_j = h\,\varphi(\epsilon_j)` (the end points'
-    weights, :math:`\varphi(\pm 12) h/2 \approx 10^{-34}`, do not matter). Broadcasts over ``loc`` and ``scale``.
-    """
-    loc, scale = _normal_params(loc, scale)
-    x = loc[..., None] + scale[..., None] * _EPS
-    return np.sum(h(x, _EPS) * _WEIGHTS, axis=-1)
-
 
 def _check_estimator(estimator: object) -> str:
-    if estimator not in ESTIMATORS:
-        raise ValueError(f"estimator must be one of {ESTIMATORS}; got {estimator!r}")
-    return estimator
+    return check_estimator(estimator, ESTIMATORS)
 
 
 def _check_k(cost: Cost, positive: bool = False) -> None:
@@ -98,7 +75,7 @@ class Cost:
     def variance(
         self, estimator: str, loc: float | Array, scale: float | Array, baseline: float = 0.0
     ) -> dict[str, Array]:
-        r"""Per-sample variance of ``estimator`` ("score_function" or "pathwise") for ``loc`` and ``scale``.
+        r"""Per-sample variance of ``estimator`` (a name in ``ESTIMATORS``) for ``loc`` and ``scale``.
 
         With :math:`x = \mu + \sigma\epsilon`, the per-sample terms are
 
@@ -107,14 +84,16 @@ class Cost:
 
         and the variance is :math:`\mathbb E[\hat g^2] - (\mathbb E\hat g)^2`, computed by quadrature
         (subclasses override it with closed forms where they have them). The estimate from ``n`` samples
-        has this variance divided by ``n``. ``baseline`` is a finite float :math:`b`.
+        has this variance divided by ``n``. ``baseline`` is a finite float :math:`b`. For
+        ``"measure_valued"`` the answer comes from ``reparam.exact.measure_valued_variance``.
 
         Returns
         -------
         dict
             ``{"loc": ..., "scale": ...}``, arrays of the broadcast shape of ``loc`` and ``scale``.
         """
-        _check_estimator(estimator)
+        if _check_estimator(estimator) == "measure_valued":
+            return exact.variance(self, estimator, loc, scale, baseline)
         baseline = check_real("baseline", baseline)
         loc, scale = _normal_params(loc, scale)
         if estimator == "score_function":
@@ -174,8 +153,7 @@ class Quadratic(Cost):
         self, estimator: str, loc: float | Array, scale: float | Array, baseline: float = 0.0
     ) -> dict[str, Array]:
         r"""Closed forms (see the class docstring) for ``baseline=0``; quadrature otherwise (exact to rounding here)."""
-        _check_estimator(estimator)
-        if check_real("baseline", baseline) != 0.0:
+        if _check_estimator(estimator) == "measure_valued" or check_real("baseline", baseline) != 0.0:
             return super().variance(estimator, loc, scale, baseline)
         loc, scale = _normal_params(loc, scale)
         m, s2 = loc - self.k, scale**2
@@ -317,8 +295,9 @@ class Step(Cost):
     def variance(
         self, estimator: str, loc: float | Array, scale: float | Array, baseline: float = 0.0
     ) -> dict[str, Array]:
-        r"""Closed forms for any baseline (see the class docstring)."""
-        _check_estimator(estimator)
+        r"""Closed forms for any baseline (see the class docstring); the measure-valued one by quadrature."""
+        if _check_estimator(estimator) == "measure_valued":
+            return exact.variance(self, estimator, loc, scale, baseline)
         b = check_real("baseline", baseline)
         loc, scale = _normal_params(loc, scale)
         if estimator == "pathwise":

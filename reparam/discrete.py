@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_rng, check_param
+from ._validate import Interval, as_rng, check_param, frozen, real, unit_interval
 from .distributions import Array, Distribution, Seed
 
 __all__ = ["Bernoulli", "Categorical", "log_softmax", "logsumexp", "softmax"]
@@ -25,8 +25,13 @@ def logsumexp(a: Array, axis: int = -1, keepdims: bool = False) -> Array:
 
 
 def log_softmax(logits: Array, axis: int = -1) -> Array:
-    r""":math:`\log \mathrm{softmax}(\ell)_k = \ell_k - \log\sum_j e^{\ell_j}`, computed stably along ``axis``."""
-    return logits - logsumexp(logits, axis=axis, keepdims=True)
+    r""":math:`\log \mathrm{softmax}(\ell)_k = (\ell_k - m) - \log\sum_j e^{\ell_j - m}` with :math:`m = \max_j \ell_j`.
+
+    Shifting first keeps the result exact for huge logits: ``logits - logsumexp(logits)`` would round
+    :math:`10^{300} - (10^{300} + \log 2)` to 0 instead of :math:`-\log 2`.
+    """
+    shifted = logits - np.max(logits, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
 def softmax(logits: Array, axis: int = -1) -> Array:
@@ -65,12 +70,10 @@ class Bernoulli(Distribution):
     """
 
     param_names = ("probs",)
+    arg_constraints = {"probs": unit_interval}
     has_rsample = False
 
     def __init__(self, probs: float | Array = 0.5) -> None:
-        probs = check_param("probs", probs)
-        if not np.all((probs > 0) & (probs < 1)):
-            raise ValueError(f"probs must be strictly between 0 and 1; got {probs!r}")
         super().__init__(probs=probs)
         self.probs = self._params["probs"]
 
@@ -125,18 +128,22 @@ class Categorical(Distribution):
     """
 
     param_names = ("logits",)
+    arg_constraints = {"logits": real}
     has_rsample = False
 
     def __init__(self, logits: Array) -> None:
         super().__init__(logits=check_logits(logits))
         self.logits = self._params["logits"]
         self.shape = self.logits.shape[:-1]
-        self.probs = softmax(self.logits)
+        self.log_probs = frozen(log_softmax(self.logits))
+        self.probs = frozen(np.exp(self.log_probs))
 
     def sample(self, n: int, rng: Seed = None) -> Array:
-        """Draw ``n`` integer indices, shape ``(n,) + shape``, by the Gumbel-max trick."""
+        """Draw ``n`` integer indices, shape ``(n,) + shape``, by the Gumbel-max trick on the normalized
+        log probabilities (the same argmax as on the logits, but exact when the logits are huge)."""
         gumbel = as_rng(rng).gumbel(size=self._size(n) + self.logits.shape[-1:])
-        return np.argmax(self.logits + gumbel, axis=-1)
+        gumbel += self.log_probs
+        return np.argmax(gumbel, axis=-1)
 
     def _as_index(self, x: Array) -> tuple[Array, Array]:
         x = np.asarray(x)
@@ -150,7 +157,7 @@ class Categorical(Distribution):
         """Elementwise :math:`\\log p(x)`; ``-inf`` for anything but an index in {0, ..., K-1}."""
         index, valid = self._as_index(x)
         log_p = np.take_along_axis(
-            np.broadcast_to(log_softmax(self.logits), index.shape + self.logits.shape[-1:]), index[..., None], axis=-1
+            np.broadcast_to(self.log_probs, index.shape + self.logits.shape[-1:]), index[..., None], axis=-1
         )[..., 0]
         return np.where(valid, log_p, -np.inf)
 

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from ._validate import as_rng, check_n, check_param
+from ._validate import MAX_COUNT, Interval, as_rng, check_n, check_param, positive, real
 
 __all__ = ["Distribution", "Normal", "Exponential", "NoPathwiseSampler"]
 
@@ -33,26 +33,30 @@ class NoPathwiseSampler(ValueError, NotImplementedError):
 
 
 class Distribution:
-    """Base class: parameters stored as float arrays that broadcast to ``shape``.
+    """Base class: parameters checked once, as data, and stored as read-only float arrays.
 
-    Subclasses set ``param_names``, call ``super().__init__(name=array, ...)`` with the checked
-    parameters, and implement ``log_prob``, ``score`` and either ``sample`` or the pair
-    ``noise``/``transform`` with ``_dtransform`` (and ``has_rsample = True``) for a pathwise sampler.
+    Subclasses set ``param_names`` and ``arg_constraints`` (one ``Interval`` per parameter, as
+    ``torch.distributions`` does), call ``super().__init__(name=value, ...)`` with the raw values, and
+    implement ``log_prob``, ``score`` and either ``sample`` or the pathwise pair ``noise``/``transform``
+    with ``_dtransform`` (and ``has_rsample = True``).
 
-    The estimators write their per-sample terms into the arrays that ``score`` and ``_dtransform``
-    return when those arrays are fresh (float64, own their memory, shaped like the terms, shared with
-    nothing else). A family that returns a cached array must return a read-only view of it instead.
+    Every parameter is copied and frozen at construction: changing the caller's array later changes
+    nothing here, and ``dist.params[name]`` cannot be written to. Every method returns fresh arrays (or
+    read-only views), so nothing a caller receives aliases what the distribution or another caller holds.
     """
 
     param_names: tuple[str, ...] = ()
+    arg_constraints: dict[str, Interval] = {}
     has_rsample: bool = False
 
-    def __init__(self, **params: Array) -> None:
-        self._params = params
+    def __init__(self, **params: object) -> None:
+        self._params = {
+            name: check_param(name, value, self.arg_constraints.get(name, real)) for name, value in params.items()
+        }
         try:
-            self.shape: tuple[int, ...] = np.broadcast_shapes(*(p.shape for p in params.values()))
+            self.shape: tuple[int, ...] = np.broadcast_shapes(*(p.shape for p in self._params.values()))
         except ValueError:
-            shapes = {name: p.shape for name, p in params.items()}
+            shapes = {name: p.shape for name, p in self._params.items()}
             raise ValueError(f"parameters must broadcast together; got shapes {shapes}") from None
 
     @property
@@ -109,8 +113,15 @@ class Distribution:
         return x, dx
 
     def _size(self, n: int) -> tuple[int, ...]:
-        """The sample shape ``(n,) + shape``, after checking ``n``."""
-        return (check_n(n),) + self.shape
+        """The sample shape ``(n,) + shape``, after checking ``n`` (at most ``MAX_COUNT`` entries in all)."""
+        n = check_n(n)
+        entries = n * math.prod(self.shape)
+        if entries > MAX_COUNT:
+            raise ValueError(
+                f"n must be at most {MAX_COUNT // math.prod(self.shape):_} for {type(self).__name__} of shape {self.shape} "
+                f"(n times the shape is at most {MAX_COUNT:_} numbers); got n={n}"
+            )
+        return (n,) + self.shape
 
     # densities -------------------------------------------------------------------------------------
     def log_prob(self, x: Array) -> Array:
@@ -158,10 +169,11 @@ class Normal(Distribution):
     """
 
     param_names = ("loc", "scale")
+    arg_constraints = {"loc": real, "scale": positive}
     has_rsample = True
 
     def __init__(self, loc: float | Array = 0.0, scale: float | Array = 1.0) -> None:
-        super().__init__(loc=check_param("loc", loc), scale=check_param("scale", scale, positive=True))
+        super().__init__(loc=loc, scale=scale)
         self.loc, self.scale = self._params["loc"], self._params["scale"]
 
     def sample(self, n: int, rng: Seed = None) -> Array:
@@ -192,13 +204,24 @@ class Normal(Distribution):
         return -0.5 * z * z - np.log(self.scale) - 0.5 * math.log(2 * math.pi)
 
     def score(self, x: Array) -> dict[str, Array]:
-        """:math:`((x-\\mu)/\\sigma^2,\\ ((x-\\mu)^2-\\sigma^2)/\\sigma^3)`, each shaped like ``x``."""
-        x = self._as_sample(x)
-        d = x - self.loc  # fresh array, then scaled in place: two arrays for the two terms
+        """:math:`((x-\\mu)/\\sigma^2,\\ ((x-\\mu)^2-\\sigma^2)/\\sigma^3)`, each shaped like ``x``.
+
+        The powers :math:`\\sigma^{-2}` and :math:`\\sigma^{-3}` overflow (or vanish) for scales beyond about
+        :math:`10^{\\pm 100}`; there the same formulas are taken in :math:`z = (x-\\mu)/\\sigma`:
+        :math:`z/\\sigma` and :math:`(z^2 - 1)/\\sigma`.
+        """
+        d = self._as_sample(x) - self.loc
+        if np.all((self.scale > 1e-100) & (self.scale < 1e100)):
+            score_scale = d * d
+            score_scale *= self.scale**-3
+            score_scale -= 1 / self.scale
+            d *= self.scale**-2
+            return {"loc": d, "scale": score_scale}
+        d /= self.scale  # z
         score_scale = d * d
-        score_scale *= 1.0 / self.scale**3
-        score_scale -= 1.0 / self.scale
-        d *= 1.0 / self.scale**2
+        score_scale -= 1.0
+        score_scale /= self.scale
+        d /= self.scale
         return {"loc": d, "scale": score_scale}
 
 
@@ -219,10 +242,11 @@ class Exponential(Distribution):
     """
 
     param_names = ("rate",)
+    arg_constraints = {"rate": positive}
     has_rsample = True
 
     def __init__(self, rate: float | Array = 1.0) -> None:
-        super().__init__(rate=check_param("rate", rate, positive=True))
+        super().__init__(rate=rate)
         self.rate = self._params["rate"]
 
     def sample(self, n: int, rng: Seed = None) -> Array:

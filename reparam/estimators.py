@@ -8,10 +8,11 @@ independent, except with the leave-one-out baseline, see :func:`score_function`)
 A parameter that is broadcast over several sample coordinates (``loc`` of shape ``()`` with ``scale`` of
 shape ``(d,)``, say) receives the sum of the coordinates' contributions, as the chain rule says.
 
-Speed: the terms are computed with as few passes over memory as numpy allows. Arrays returned fresh by
-``score`` and ``_dtransform`` are overwritten in place (see :func:`_writable`), the weight
-:math:`f(x) - b` is never materialised as a separate ``ones``-like array, and a derivative that is the
-constant 1 (the Normal's :math:`\partial x/\partial\mu`) costs no multiplication.
+Safety: the samples are the estimator's own, and ``f`` and ``df`` only see them once nothing else depends
+on them (the score and the derivatives are computed first; if those share memory with the samples, ``f``
+and ``df`` get a copy), so a function that changes its argument in place does no harm. Every term is a fresh
+array, nothing the caller holds is written to or returned, and a non-finite term is a ``ValueError`` that
+names its cause (see ``reparam._terms``).
 """
 
 from __future__ import annotations
@@ -20,10 +21,24 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from ._validate import _show, check_callable, check_n, check_output, check_param, check_real
+from ._terms import (
+    along_axis0, check_broadcast, check_samples, check_term, cost_values, cost_what, derivative_values, derivative_what,
+    reduce_to,
+)
+from ._validate import _show, check_callable, check_n, check_param, check_real
 from .distributions import Distribution
 
-__all__ = ["score_function", "pathwise"]
+__all__ = ["score_function", "pathwise", "ESTIMATORS", "check_estimator"]
+
+ESTIMATORS = ("score_function", "pathwise", "measure_valued")
+"""The estimator names, one registry for the package (costs, experiments, plotting labels use these)."""
+
+
+def check_estimator(estimator: object, allowed: tuple[str, ...] = ESTIMATORS) -> str:
+    """Return ``estimator`` if it is one of ``allowed`` (names from ``ESTIMATORS``), else raise a ValueError."""
+    if not isinstance(estimator, str) or estimator not in allowed:
+        raise ValueError(f"estimator must be one of {allowed}; got {_show(estimator)}")
+    return estimator
 
 Array = np.ndarray
 Seed = None | int | np.random.Generator
@@ -76,6 +91,13 @@ def score_function(
     dict
         ``terms[name]`` has shape ``(n,) + dist.params[name].shape``; ``terms[name].mean(0)`` is the estimate.
 
+    Raises
+    ------
+    TypeError, ValueError
+        At once, naming the argument, for a bad ``dist``, ``n`` (an integer in 1..10**8), ``f`` or ``baseline``;
+        after the draw, naming the cause, if the samples overflowed (the distribution's parameters), if ``f``
+        returned the wrong shape or a non-finite value, if the score is not finite, or if a term overflowed.
+
     Notes
     -----
     A score term may have more axes than the sample (a Categorical's samples are indices of shape ``(n,)``
@@ -86,26 +108,36 @@ def score_function(
     n = check_n(n)
     check_callable("f", f)
     b = _check_baseline(baseline, dist, n)
-    x = dist.sample(n, rng)
-    fx = cost_values(f, x)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below, naming its cause
+        return _score_function_terms(f, dist, n, rng, b)
+
+
+BLOCK = 2**16
+"""Samples per block when ``score_function`` evaluates the score: small enough for its temporaries to stay in cache."""
+
+
+def _score_function_terms(f: Callable, dist: Distribution, n: int, rng: Seed, b: float | str | dict) -> dict[str, Array]:
+    """The body of ``score_function``, after the checks: :math:`(f(x_i) - b)\\,\\nabla_\\theta\\log p(x_i)`."""
+    x = check_samples(dist.sample(n, rng), dist)
+    # The score first, before f sees x (whatever f does to its argument, the score is already computed), into
+    # arrays of our own, block by block (the score's temporaries stay in cache), each block checked finite.
+    scores = {name: np.empty((n,) + param.shape) for name, param in dist.params.items()}
+    for start in range(0, n, BLOCK):
+        block = slice(start, start + BLOCK)
+        for name, s in dist.score(x[block]).items():
+            label = f"{type(dist).__name__}.score(x)[{name!r}]"
+            scores[name][block] = check_term(name, reduce_to(s, len(s), dist.params[name].shape, label), ((label, s, None),), dist)
+    fx = cost_values(f, x, dist, copy=False, finite=False)  # nothing depends on x any more: f may have it
+    what = cost_what(x)
     if isinstance(b, str):  # "loo": f(x_i) - b_i = n / (n - 1) * (f(x_i) - mean f)
-        fx = fx - fx.mean()
-        fx *= n / (n - 1)
-    elif isinstance(b, float) and b != 0.0:
-        fx = fx - b
-    scores = dist.score(x)
-    terms = {}
-    for name, param in dist.params.items():
-        s = _reduce_to(scores[name], n, param.shape, f"{type(dist).__name__}.score(x)[{name!r}]")
-        weight = _along_axis0(fx, s.ndim)
-        if isinstance(b, dict):
-            weight = weight - b[name]  # (n, 1, ...) - param-shaped baseline: one weight per coordinate
-        others = [fx] + [scores[other] for other in scores if other != name]
-        if _writable(s, (n,) + param.shape, others):
-            s *= weight  # the score array is fresh and nothing else uses it: it holds the term
-        else:
-            s = s * weight
-        terms[name] = s
+        fx = (fx - fx.mean()) * (n / (n - 1))
+        b = 0.0
+    terms = scores  # each term (f(x) - b) * score, in place on the score arrays allocated above
+    for name, s in terms.items():
+        weight = along_axis0(fx, s.ndim)
+        if isinstance(b, dict) or b != 0.0:
+            weight = weight - (b[name] if isinstance(b, dict) else b)
+        check_term(name, np.multiply(weight, s, out=s), (("f", fx, what), (f"{type(dist).__name__}.score(x)[{name!r}]", None, None)), dist)
     return terms
 
 
@@ -144,6 +176,13 @@ def pathwise(
     -------
     dict
         ``terms[name]`` has shape ``(n,) + dist.params[name].shape``; ``terms[name].mean(0)`` is the estimate.
+
+    Raises
+    ------
+    TypeError, ValueError
+        At once, naming the argument, for a bad ``dist`` (or one without a pathwise sampler), ``n`` or ``df``;
+        after the draw, naming the cause, if the samples overflowed, if ``df`` returned the wrong shape or a
+        non-finite value, if ``dx`` is not finite, or if a term overflowed.
     """
     dist = _check_distribution(dist)
     if not dist.has_rsample:
@@ -153,39 +192,33 @@ def pathwise(
         )
     n = check_n(n)
     check_callable("df", df)
-    eps = dist.noise(n, rng)
-    x = dist.transform(eps)
-    dfx = check_output("df", df(x), x.shape, f"the derivative f'(x), shaped like x {x.shape}")
-    dxs = {name: np.asarray(d) for name, d in dist._dtransform(eps, x).items()}
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below, naming its cause
+        return _pathwise_terms(df, dist, n, rng)
+
+
+def _pathwise_terms(df: Callable, dist: Distribution, n: int, rng: Seed) -> dict[str, Array]:
+    """The body of ``pathwise``, after the checks: :math:`f'(x_i)\\,\\partial x_i/\\partial\\theta`."""
+    x, dxs = dist.rsample(n, rng)
+    # x is this call's own array and dx is already computed: df may have x itself unless dx shares its memory
+    dfx = derivative_values(df, x, dist, copy=any(np.may_share_memory(x, d) for d in dxs.values()), finite=False)
+    shape, what = x.shape, derivative_what(x)
+    del x  # (each array is released as soon as it is used up, so that numpy can reuse its memory)
     terms = {}
-    dfx_is_a_term = False
     for name, param in dist.params.items():
-        dx = dxs[name]
-        what = f"{type(dist).__name__}._dtransform(eps, x)[{name!r}]"
-        others = [dfx] + [dxs[other] for other in dxs if other != name]
-        if dx.ndim == x.ndim + 1:  # a Jacobian J[..., i, j] = dx_i / dtheta_j: contract over i
-            _check_broadcast(dx.shape[:-1], x.shape, what)
+        dx = dxs.pop(name)
+        label = f"{type(dist).__name__}.rsample dx[{name!r}]"
+        if dx.ndim == len(shape) + 1:  # a Jacobian J[..., i, j] = dx_i / dtheta_j: contract over i
+            check_broadcast(dx.shape[:-1], shape, label)
             term = np.einsum("...i,...ij->...j", dfx, dx)
-        elif dx.ndim == 0 and dx == 1.0:  # dx/dtheta = 1 (a location): the term is f'(x) itself
-            term = dfx.copy() if dfx_is_a_term else dfx
-            dfx_is_a_term = True
-        elif _writable(dx, x.shape, others):
-            dx *= dfx  # the derivative array is fresh (the noise, say) and nothing else uses it: it holds the term
-            term = dx
         else:
-            _check_broadcast(dx.shape, x.shape, what)
+            check_broadcast(dx.shape, shape, label)
             term = dfx * dx
-        terms[name] = _reduce_to(term, n, param.shape, what)
+        terms[name] = check_term(name, reduce_to(term, n, param.shape, label), (("df", dfx, what), (label, dx, None)), dist)
+        del dx, term
     return terms
 
 
 # helpers -------------------------------------------------------------------------------------------
-
-
-def cost_values(f: Callable[[Array], Array], x: Array) -> Array:
-    """``f(x)`` for samples ``x`` of shape ``(n,) + shape``, checked to be ``n`` finite real numbers (floats)."""
-    check_callable("f", f)
-    return check_output("f", f(x), x.shape[:1], f"one value per sample, f(x) with x of shape {x.shape}")
 
 
 def _check_distribution(dist: object) -> Distribution:
@@ -229,54 +262,5 @@ def _check_baseline(baseline: object, dist: Distribution, n: int) -> float | str
         raise TypeError(f"baseline must be {expected}; got {_show(baseline)} of type {type(baseline).__name__}") from None
 
 
-def _along_axis0(values: Array, ndim: int) -> Array:
-    """View ``values`` of shape ``(n,)`` as ``(n, 1, ..., 1)`` with ``ndim`` axes, to multiply along axis 0."""
-    return values.reshape(values.shape + (1,) * (ndim - 1))
-
-
-def _check_broadcast(shape: tuple[int, ...], target: tuple[int, ...], what: str) -> None:
-    """Raise a ValueError unless an array of ``shape`` broadcasts to ``target`` without growing it."""
-    try:
-        ok = len(shape) <= len(target) and np.broadcast_shapes(shape, target) == target
-    except ValueError:
-        ok = False
-    if not ok:
-        raise ValueError(f"{what} has shape {shape}, which does not broadcast to the sample shape {target}")
-
-
-def _reduce_to(term: Array, n: int, shape: tuple[int, ...], what: str) -> Array:
-    """Sum a per-sample ``term`` of shape ``(n,) + ...`` down to ``(n,) + shape``.
-
-    Leading extra axes, and axes where the parameter has size 1 but the term does not, are summed: a
-    parameter broadcast over several coordinates receives the sum of their contributions.
-    """
-    term = np.asarray(term)
-    core = term.shape[1:]
-    lead = len(core) - len(shape)
-    if term.ndim == 0 or term.shape[0] != n or lead < 0 or any(t != p and p != 1 for t, p in zip(core[lead:], shape)):
-        raise ValueError(
-            f"{what} has shape {term.shape}, which cannot be reduced to (n,) + {shape} with n = {n} "
-            "(one term per sample, shaped like the parameter)"
-        )
-    axes = tuple(range(1, 1 + lead)) + tuple(
-        1 + lead + i for i, (t, p) in enumerate(zip(core[lead:], shape)) if p == 1 and t != 1
-    )
-    if not axes:
-        return term
-    return term.sum(axis=axes, keepdims=True).reshape(term.shape[:1] + shape)
-
-
-def _writable(a: Array, shape: tuple[int, ...], others: list[Array]) -> bool:
-    """True if the estimator may overwrite ``a`` with the term: a fresh float64 array of exactly ``shape``.
-
-    Fresh means: it owns its memory, is writeable, and shares no memory with ``others`` (the cost
-    values and the other parameters' arrays, which are still needed).
-    """
-    return (
-        isinstance(a, np.ndarray)
-        and a.dtype == np.float64
-        and a.shape == shape
-        and a.flags.owndata
-        and a.flags.writeable
-        and not any(np.may_share_memory(a, o) for o in others)
-    )
+# Old private names, kept for importers outside this module.
+_reduce_to, _along_axis0, _check_broadcast = reduce_to, along_axis0, check_broadcast

@@ -53,9 +53,11 @@ import numpy as np
 
 from ._validate import as_rng, check_callable, check_n, check_param
 from .distributions import Normal
-from .estimators import _reduce_to, cost_values
+from ._terms import cost_values, reduce_to as _reduce_to
 
 __all__ = ["measure_valued", "measure_valued_variance", "double_sided_maxwell"]
+
+from .exact import measure_valued_variance  # noqa: E402  (its exact variance lives with the other exact answers)
 
 Array = np.ndarray
 Seed = None | int | np.random.Generator
@@ -156,75 +158,4 @@ def measure_valued(
     return {
         "loc": _reduce_to(d_loc, n, dist.loc.shape, "measure-valued loc terms"),
         "scale": _reduce_to(d_scale, n, dist.scale.shape, "measure-valued scale terms"),
-    }
-
-
-# Quadrature for the exact variance. Over the real line (m, and the mean over w) the trapezoid rule, which
-# for Gaussian-weighted smooth integrands converges faster than any power of the step; over w > 0 the
-# substitution t = w^2 / 2 turns the Rayleigh weight w exp(-w^2/2) dw into exp(-t) dt, and Gauss-Laguerre
-# nodes integrate the even function Delta(w)^2 = H(t) (smooth in t); over u in [0, 1] Gauss-Legendre.
-_LINE = np.linspace(-10.0, 10.0, 401)
-_LINE_STEP = _LINE[1] - _LINE[0]
-_T, _T_WEIGHTS = np.polynomial.laguerre.laggauss(90)
-_W = np.sqrt(2.0 * _T)
-_M_WEIGHTS = _LINE**2 * np.exp(-0.5 * _LINE**2) * _LINE_STEP / math.sqrt(2 * math.pi)
-_U, _U_WEIGHTS = np.polynomial.legendre.leggauss(64)
-_U, _U_WEIGHTS = 0.5 * (_U + 1.0), 0.5 * _U_WEIGHTS
-
-
-def measure_valued_variance(
-    cost: object,
-    loc: float | Array,
-    scale: float | Array,
-) -> dict[str, Array]:
-    r"""Exact per-sample mean and variance of the coupled measure-valued terms for a scalar Normal.
-
-    .. math::
-
-        \mathrm{Var}\,\hat g^{\mu} = \frac{1}{2\pi\sigma^2}\int_0^\infty w e^{-w^2/2}
-            \bigl(f(\mu+\sigma w) - f(\mu-\sigma w)\bigr)^2 dw - (\partial_\mu \mathbb E f)^2,
-
-    .. math::
-
-        \mathrm{Var}\,\hat g^{\sigma} = \frac{1}{\sigma^2}\int_{-\infty}^{\infty}\!\int_0^1 m^2\varphi(m)
-            \bigl(f(\mu+\sigma m) - f(\mu+\sigma m u)\bigr)^2 du\,dm - (\partial_\sigma \mathbb E f)^2,
-
-    with the gradient itself computed by quadrature too (Gauss-Laguerre in :math:`t = w^2/2` for the first
-    integral, the trapezoid rule over :math:`m \in [-10, 10]` with step 0.05 and Gauss-Legendre with 64
-    nodes over :math:`u` for the second). Accurate to about ten digits for smooth costs that oscillate
-    moderately over the Gaussian bulk (:math:`|k\sigma| \lesssim 8` for :math:`\cos kx`).
-
-    Parameters
-    ----------
-    cost : reparam.costs.Cost or callable
-        The cost: an object with an elementwise method ``f``, or an elementwise function.
-    loc, scale : float or array_like
-        :math:`\mu` and :math:`\sigma > 0`; they broadcast together.
-
-    Returns
-    -------
-    dict
-        ``{"loc": var, "scale": var, "mean": {"loc": ..., "scale": ...}}``, each shaped like
-        ``broadcast(loc, scale)``.
-    """
-    f = getattr(cost, "f", cost)
-    if not callable(f):
-        raise TypeError(f"cost must be a reparam cost (with a method f) or a callable; got {cost!r}")
-    loc, scale = check_param("loc", loc), check_param("scale", scale, positive=True)
-    loc, scale = np.broadcast_arrays(loc, scale)
-    mu, sigma = loc[..., None], scale[..., None]
-    # mean: int_0^inf w e^{-w^2/2} Delta(w) dw = int_R w e^{-w^2/2} f(mu + sigma w) dw
-    line = f(mu + sigma * _LINE) * (_LINE * np.exp(-0.5 * _LINE**2) * _LINE_STEP)
-    mean_loc = np.sum(line, axis=-1) / (sigma[..., 0] * math.sqrt(2 * math.pi))
-    delta = (f(mu + sigma * _W) - f(mu - sigma * _W)) / (sigma * math.sqrt(2 * math.pi))
-    second_loc = np.sum(delta**2 * _T_WEIGHTS, axis=-1)
-    mu, sigma = mu[..., None], sigma[..., None]
-    m = _LINE[:, None]
-    delta = (f(mu + sigma * m) - f(mu + sigma * m * _U)) / sigma
-    mean_scale = np.sum((delta @ _U_WEIGHTS) * _M_WEIGHTS, axis=-1)
-    second_scale = np.sum((delta**2 @ _U_WEIGHTS) * _M_WEIGHTS, axis=-1)
-    return {
-        "loc": np.maximum(second_loc - mean_loc**2, 0.0),
-        "scale": np.maximum(second_scale - mean_scale**2, 0.0),
-        "mean": {"loc": mean_loc, "scale": mean_scale},
     }

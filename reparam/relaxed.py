@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from ._validate import as_rng, check_param
+from ._validate import as_rng, check_param, frozen, positive
 from .discrete import check_logits, log_softmax, logsumexp, softmax
 from .distributions import Array, Distribution, Seed
 
@@ -64,20 +64,21 @@ class RelaxedCategorical(Distribution):
     ``shape`` is ``logits.shape``: samples have shape ``(n,) + logits.shape`` and lie on the simplex
     along the last axis. For the same ``rng``, ``sample(n, rng).argmax(-1)`` equals
     ``Categorical(logits).sample(n, rng)``: both use the same Gumbel noise. For a very small
-    temperature coordinates of ``x`` underflow to 0 and ``log_prob`` becomes inaccurate (``-inf``);
-    the sampler and its Jacobian stay exact.
+    temperature coordinates of ``x`` underflow to 0: ``log_prob`` is then ``-inf`` and ``score`` raises a
+    ValueError (the score function cannot be used there); the sampler and its Jacobian stay exact.
     """
 
     param_names = ("logits",)
     has_rsample = True
 
     def __init__(self, logits: Array, temperature: float) -> None:
-        temperature = check_param("temperature", temperature, positive=True)
+        temperature = check_param("temperature", temperature, positive)
         if temperature.ndim != 0:
             raise ValueError(f"temperature must be a single float > 0; got {temperature!r}")
         super().__init__(logits=check_logits(logits))
         self.logits = self._params["logits"]
         self.temperature = float(temperature)
+        self.log_probs = frozen(log_softmax(self.logits))
 
     def __repr__(self) -> str:
         return f"RelaxedCategorical(logits={np.array2string(self.logits, precision=4)}, temperature={self.temperature:g})"
@@ -87,8 +88,16 @@ class RelaxedCategorical(Distribution):
         return as_rng(rng).gumbel(size=self._size(n))
 
     def transform(self, eps: Array) -> Array:
-        """:math:`x = \\mathrm{softmax}((\\ell + G)/\\tau)` along the last axis."""
-        return softmax((self.logits + eps) / self.temperature)
+        """:math:`x = \\mathrm{softmax}((\\ell + G)/\\tau)` along the last axis.
+
+        The largest :math:`\\ell_k + G_k` is subtracted *before* dividing by :math:`\\tau`, so that a tiny
+        temperature sends the others to :math:`-\\infty` (and ``x`` to a one-hot vector) instead of
+        overflowing to ``inf - inf = nan``.
+        """
+        y = self.log_probs + eps  # log_softmax(logits): the same x, and exact for huge logits
+        y -= np.max(y, axis=-1, keepdims=True)
+        y /= self.temperature
+        return softmax(y)
 
     def _dtransform(self, eps: Array, x: Array) -> dict[str, Array]:
         """The Jacobian :math:`J_{ij} = x_i(\\delta_{ij} - x_j)/\\tau`, shape ``x.shape + (K,)``."""
@@ -103,6 +112,10 @@ class RelaxedCategorical(Distribution):
         eps = self.noise(n, rng)
         x = self.transform(eps)
         return x, self._dtransform(eps, x)
+
+    def sample(self, n: int, rng: Seed = None) -> Array:
+        """Draw ``n`` points of the simplex, shape ``(n,) + logits.shape``."""
+        return self.transform(self.noise(n, rng))
 
     def log_prob(self, x: Array) -> Array:
         """The Concrete log density, shape ``x.shape[:-1]``; ``-inf`` off the open simplex."""
@@ -121,12 +134,17 @@ class RelaxedCategorical(Distribution):
     def score(self, x: Array) -> dict[str, Array]:
         """:math:`1 - K\\,\\mathrm{softmax}(\\ell - \\tau\\log x)`, shaped like ``x``."""
         x = self._as_sample(x)
+        if not np.all(x > 0):
+            raise ValueError(
+                f"x must lie inside the open simplex (every coordinate > 0) for the score of {self!r}; got a "
+                f"coordinate {float(x[~(x > 0)].flat[0])!r}. At a low temperature coordinates underflow to 0, "
+                "where the density has no score: use the pathwise estimator or a larger temperature"
+            )
         K = self.logits.shape[-1]
-        with np.errstate(divide="ignore"):
-            weights = softmax(self.logits - self.temperature * np.log(x))
+        weights = softmax(self.logits - self.temperature * np.log(x))
         return {"logits": 1.0 - K * weights}
 
     @property
     def probs(self) -> Array:
         """The probabilities of the categorical being relaxed, :math:`\\mathrm{softmax}(\\ell)`."""
-        return np.exp(log_softmax(self.logits))
+        return np.exp(self.log_probs)

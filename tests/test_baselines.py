@@ -1,7 +1,6 @@
 """Tests of the optimal constant baseline: closed forms, its estimate from draws, and that it never hurts."""
 
 import math
-import os
 
 import numpy as np
 import pytest
@@ -9,8 +8,8 @@ import pytest
 import reparam as rp
 from reparam.baselines import optimal_baseline, optimal_baseline_normal
 from reparam.costs import Cosine, GaussianBump, Quadratic
+from tests.conftest import SEED
 
-SEED = int(os.environ.get("REPARAM_TEST_SEED", "0"))
 N = 200_000
 COSTS = [Quadratic(0.5), GaussianBump(1.0), Cosine(1.5)]
 SETTINGS = [(1.0, 1.0), (-0.5, 2.0)]

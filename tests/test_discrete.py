@@ -1,15 +1,14 @@
 """Tests of rp.Bernoulli and rp.Categorical: sampling, log_prob, score, the score-function estimator, refusals, bad input."""
 
 import math
-import os
 
 import numpy as np
 import pytest
 
 import reparam as rp
 from reparam.discrete import log_softmax, softmax
+from tests.conftest import SEED
 
-SEED = int(os.environ.get("REPARAM_TEST_SEED", "0"))
 N = 200_000
 LOGITS = np.array([0.5, -1.0, 1.2, 0.0])
 COSTS = np.array([3.0, -1.0, 0.5, 2.0])  # f(k) = COSTS[k]

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import zlib
 
 import numpy as np
 import pytest
 from scipy import stats
 
 import reparam as rp
+from tests.conftest import seed
 
-BASE_SEED = int(os.environ.get("REPARAM_TEST_SEED", "0"))
-
-
-def seed(*labels: object) -> int:
-    """A seed derived from the base seed (env REPARAM_TEST_SEED) and the test's labels."""
-    return int(np.random.SeedSequence([BASE_SEED, zlib.crc32(repr(labels).encode())]).generate_state(1)[0])
 
 
 # (id, distribution, expected shape)

@@ -7,8 +7,6 @@ E[x^k] = k!/rate^k), the baselines, families whose score or derivative has an ex
 from __future__ import annotations
 
 import math
-import os
-import zlib
 
 import numpy as np
 import pytest
@@ -17,13 +15,8 @@ from numpy.polynomial import polynomial as P
 import reparam as rp
 from reparam._validate import as_rng
 from tests.test_distributions import Jacobian
+from tests.conftest import seed
 
-BASE_SEED = int(os.environ.get("REPARAM_TEST_SEED", "0"))
-
-
-def seed(*labels: object) -> int:
-    """A seed derived from the base seed (env REPARAM_TEST_SEED) and the test's labels."""
-    return int(np.random.SeedSequence([BASE_SEED, zlib.crc32(repr(labels).encode())]).generate_state(1)[0])
 
 
 def within(estimate, exact, se, k: float = 5.0) -> bool:

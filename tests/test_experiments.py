@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
-import zlib
 
 import numpy as np
 import pytest
@@ -14,13 +12,8 @@ import reparam.experiments as experiments
 from reparam.costs import Square
 from reparam.experiments import sgd, variance_sweep
 from tests.test_validation import NoPathwise
+from tests.conftest import seed
 
-BASE_SEED = int(os.environ.get("REPARAM_TEST_SEED", "0"))
-
-
-def seed(*labels: object) -> int:
-    """A seed derived from the base seed (env REPARAM_TEST_SEED) and the test's labels."""
-    return int(np.random.SeedSequence([BASE_SEED, zlib.crc32(repr(labels).encode())]).generate_state(1)[0])
 
 
 # the problem of seed 001: x ~ N(theta, 1), f = x^2, at theta = 2
@@ -139,3 +132,39 @@ def test_sgd_divergence_stops_and_leaves_nan():
 def test_sgd_trajectory_shape_follows_loc0(loc0):
     path = sgd("pathwise", lambda x: 2 * x, loc0, 0.1, 7, n=3, rng=0)
     assert path.shape == (8,) + np.shape(loc0)
+
+
+def test_sgd_runs_side_by_side_follow_the_recursion():
+    """R step sizes: each row is theta_{t+1} = theta_t - alpha_r g_r with the noise of shape (R, n, d) per step,
+    checked against a plain loop; one run given as a list equals the same run given as a float."""
+    n, s = 4, seed("vectorized sgd")
+    for estimator, func, steps in (
+        ("score_function", distance_cost, np.array([1e-5, 3e-5, 1e-4])),
+        ("pathwise", distance_gradient, np.array([1e-3, 3e-3, 1e-2])),
+    ):
+        path = sgd(estimator, func, np.zeros(2), steps, 20, n=n, scale=0.5, rng=s)
+        assert path.shape == (21, 3, 2)
+        rng, theta = np.random.default_rng(s), np.zeros((3, 2))
+        for t in range(1, 21):
+            eps = rng.standard_normal((3, n, 2))
+            x = theta[:, None] + 0.5 * eps
+            if estimator == "score_function":
+                g = np.mean(func(x.reshape(-1, 2)).reshape(3, n, 1) * eps, axis=1) / 0.5
+            else:
+                g = np.mean(func(x.reshape(-1, 2)).reshape(3, n, 2), axis=1)
+            theta = theta - steps[:, None] * g
+            np.testing.assert_allclose(path[t], theta, rtol=1e-12, atol=1e-12)
+        single = sgd(estimator, func, np.zeros(2), steps[0], 20, n=n, scale=0.5, rng=s)
+        np.testing.assert_array_equal(sgd(estimator, func, np.zeros(2), steps[:1], 20, n=n, scale=0.5, rng=s)[:, 0], single)
+
+
+def test_sgd_diverged_stops_runs_and_record_every_thins_the_path():
+    far = lambda theta: np.linalg.norm(theta - TARGET, axis=-1) > 10 * np.linalg.norm(TARGET)  # noqa: E731
+    with np.errstate(over="ignore", invalid="ignore"):
+        path = sgd("pathwise", distance_gradient, np.zeros(2), [0.1, 1.5], 200, rng=seed("stop"), diverged=far)
+    assert np.all(np.isfinite(path[:, 0])) and np.isnan(path[-1, 1]).all()
+    stopped = int(np.argmax(np.isnan(path[:, 1, 0])))
+    assert np.all(np.isnan(path[stopped:, 1])) and far(path[stopped - 1, 1][None])[0] == False  # noqa: E712
+    full = sgd("score_function", distance_cost, np.zeros(2), [1e-4, 2e-4], 60, rng=seed("thin"))
+    thin = sgd("score_function", distance_cost, np.zeros(2), [1e-4, 2e-4], 60, rng=seed("thin"), record_every=20)
+    np.testing.assert_array_equal(thin, full[::20])

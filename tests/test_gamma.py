@@ -1,7 +1,6 @@
 """Tests of rp.Gamma: the implicit pathwise derivative, the score, unbiasedness of both estimators, bad input."""
 
 import math
-import os
 
 import numpy as np
 import pytest
@@ -9,8 +8,8 @@ from scipy import integrate, special, stats
 
 import reparam as rp
 from reparam.gamma import _dgammainc_da
+from tests.conftest import SEED
 
-SEED = int(os.environ.get("REPARAM_TEST_SEED", "0"))
 N = 100_000
 SETTINGS = [(0.3, 1.0), (2.5, 1.5), (20.0, 0.5)]
 

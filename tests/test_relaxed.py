@@ -1,15 +1,14 @@
 """Tests of rp.RelaxedCategorical: samples on the simplex, the Jacobian, the Concrete density, both estimators, bad input."""
 
 import math
-import os
 
 import numpy as np
 import pytest
 from scipy import integrate, special, stats
 
 import reparam as rp
+from tests.conftest import SEED
 
-SEED = int(os.environ.get("REPARAM_TEST_SEED", "0"))
 N = 100_000
 LOGITS = np.array([0.5, -1.0, 1.2])
 TARGET = np.array([0.2, 0.5, 0.3])  # f(x) = ||x - TARGET||^2 on the simplex
