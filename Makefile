@@ -27,9 +27,11 @@ $(MATHJAX): vendor/package.json vendor/package-lock.json
 
 # Sphinx re-reads, and so re-runs, only the pages whose source changed; when reparam/ changes every page
 # must run again, so Sphinx's environment is forgotten.
+# The same for the student edition's build (courseware/student_edition.py builds in _build/student/source).
+REPARAM_SOURCES := $(shell find reparam -name '*.py' -o -name '*.js')
 CACHE_STAMP := _build/.reparam-sources
-$(CACHE_STAMP): $(wildcard reparam/*.py)
-	rm -rf _build/.doctrees
+$(CACHE_STAMP): $(REPARAM_SOURCES)
+	rm -rf _build/.doctrees _build/student/source/_build/.doctrees
 	mkdir -p _build && touch $@
 
 # REPARAM_FIGURES=static: slider figures become precomputed frames that work without a kernel.
@@ -43,7 +45,7 @@ test: book student
 
 # The student edition, from the same sources: solutions removed (not collapsed), every exercise kept.
 # Notebooks (outputs cleared) into _build/student/notebooks, the HTML book into _build/student/html.
-student: $(STAMP) $(MATHJAX)
+student: $(STAMP) $(MATHJAX) $(CACHE_STAMP)
 	$(PY) -m courseware.student_edition
 
 # For students: JupyterLab on the first chapter; every chapter opens as a notebook, Run All shows the numbers.
