@@ -52,21 +52,21 @@ def check_logits(logits: object) -> Array:
 
 
 class Bernoulli(Distribution):
-    r"""The Bernoulli distribution: :math:`x = 1` with probability ``probs`` :math:`p`, else :math:`x = 0`.
+    r"""The Bernoulli distribution: :math:`x = 1` with probability ``probs`` :math:`\pi`, else :math:`x = 0`.
 
     .. math::
 
-        \log p(x) = x\log p + (1 - x)\log(1 - p), \qquad
-        \frac{\partial \log p(x)}{\partial p} = \frac{x}{p} - \frac{1 - x}{1 - p}.
+        \log p(x \mid \pi) = x\log \pi + (1 - x)\log(1 - \pi), \qquad
+        \frac{\partial \log p(x \mid \pi)}{\partial \pi} = \frac{x}{\pi} - \frac{1 - x}{1 - \pi}.
 
     Samples are the floats ``0.0`` and ``1.0`` (so that costs can do arithmetic on them), drawn as
-    :math:`x = [u < p]` with :math:`u \sim \mathrm{Uniform}(0, 1)`. No pathwise sampler
+    :math:`x = [u < \pi]` with :math:`u \sim \mathrm{Uniform}(0, 1)`. No pathwise sampler
     (``has_rsample`` is False): use the score function.
 
     Parameters
     ----------
     probs : float or array_like
-        The probability :math:`p` of a one; strictly between 0 and 1 (at 0 or 1 the score is undefined).
+        The probability :math:`\pi` of a one; strictly between 0 and 1 (at 0 or 1 the score is undefined).
     """
 
     param_names = ("probs",)

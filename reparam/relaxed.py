@@ -8,8 +8,11 @@ A categorical sample is :math:`\mathrm{onehot}(\arg\max_k(\ell_k + G_k))` with s
     x = \mathrm{softmax}\bigl((\ell + G)/\tau\bigr),
 
 gives a point inside the simplex that is a smooth function of the logits, so a pathwise gradient
-exists. As :math:`\tau \to 0` the sample tends to the one-hot vector (less bias, more variance); a
-larger :math:`\tau` smooths more (more bias, less variance).
+exists, for the relaxed objective :math:`\mathbb E[f(x)]` rather than the discrete one. As
+:math:`\tau \to 0` the sample tends to the one-hot vector (less bias, more variance); a larger
+:math:`\tau` smooths more, with less variance and, up to a point, more bias; beyond it every sample
+crowds into the centre of the simplex and the relaxed gradient, with its factor :math:`1/\tau`,
+shrinks towards zero, which is no improvement.
 """
 
 from __future__ import annotations
