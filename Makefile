@@ -39,9 +39,11 @@ book: $(STAMP) $(MATHJAX) $(CACHE_STAMP)
 	REPARAM_FIGURES=static $(JB) build . --builder html -W -n --keep-going
 
 # The browser tests read _build/html and the student-edition tests _build/student, so both are built
-# (or brought up to date) first.
-test: book student
-	$(PY) -m pytest
+# (or brought up to date) first, side by side on the two cores; pytest then runs its files on two workers
+# (one file stays on one worker: a notebook runs in one kernel, a browser test file keeps its server).
+test: $(STAMP)
+	$(MAKE) --no-print-directory -j2 book student
+	$(PY) -m pytest -n 2 --dist loadfile
 
 # The student edition, from the same sources: solutions removed (not collapsed), every exercise kept.
 # Notebooks (outputs cleared) into _build/student/notebooks, the HTML book into _build/student/html.
