@@ -26,6 +26,7 @@ def test_unbiased_and_the_value_baseline_lowers_the_variance(policy_gradient_ter
     import importlib
 
     import numpy as np
+    from reparam.stats import mean_and_se
 
     checks = importlib.reload(importlib.import_module("reparam.checks"))
 
@@ -40,7 +41,8 @@ def test_unbiased_and_the_value_baseline_lowers_the_variance(policy_gradient_ter
         return got[:, 0]
 
     def z_score(terms, exact):
-        return abs(terms.mean() - exact) / (terms.std(ddof=1) / np.sqrt(terms.size))
+        mean, standard_error = mean_and_se(terms)
+        return abs(mean - exact) / standard_error
 
     s, a, scores, rewards = episodes(0.3, 20_000, 1)
     plain = terms_of(scores, rewards, what="theta = 0.3")
@@ -53,8 +55,8 @@ def test_unbiased_and_the_value_baseline_lowers_the_variance(policy_gradient_ter
     without = terms_of(scores, rewards, None, 1.0, what="theta = -0.5 without baselines")
     z = z_score(with_values, s * (1 - s) * (1 + 4 * s))
     assert z < 5, f"theta = -0.5, value baselines: the mean of the terms is {z:.1f} standard errors from the exact gradient"
-    drop = without**2 - with_values**2  # the same episodes, and both unbiased: the mean of this is the variance drop
-    assert drop.mean() > 5 * drop.std(ddof=1) / np.sqrt(drop.size), "the value baselines should lower the variance clearly"
+    drop, standard_error = mean_and_se(without**2 - with_values**2)  # the same episodes, both unbiased: the variance drop
+    assert drop > 5 * standard_error, "the value baselines should lower the variance clearly"
 
     for theta in [-1.0, 0.0, 0.8]:  # the exact mean over the four outcomes, weighted by their probabilities
         s = 1 / (1 + np.exp(-theta))
@@ -69,6 +71,7 @@ def test_variance_discounting_padding_and_shapes(policy_gradient_terms):
     import importlib
 
     import numpy as np
+    from reparam.stats import mean_and_se, variance_and_se
 
     checks = importlib.reload(importlib.import_module("reparam.checks"))
     outcomes = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -92,9 +95,7 @@ def test_variance_discounting_padding_and_shapes(policy_gradient_terms):
     exact_variance = p @ exact_terms**2 - (p @ exact_terms) ** 2
     whole_return = exact_rewards.sum(axis=1) * exact_scores.sum(axis=(1, 2))
     assert exact_variance < p @ whole_return**2 - (p @ whole_return) ** 2  # reward-to-go beats the whole return
-    centred = terms - terms.mean()
-    variance = np.mean(centred**2)
-    standard_error = np.sqrt((np.mean(centred**4) - variance**2) / n)
+    variance, standard_error = variance_and_se(terms)
     assert abs(variance - exact_variance) < 5 * standard_error, (
         f"theta = 0.3: the variance of the terms, {variance:.4f}, is not within 5 standard errors of the exact {exact_variance:.4f}")
 
@@ -103,7 +104,8 @@ def test_variance_discounting_padding_and_shapes(policy_gradient_terms):
     s, scores, rewards = problem(theta, (np.random.default_rng(4).random((n, 2)) < 1 / (1 + np.exp(-theta))).astype(float))
     expected_mean = s * (1 - s) * (1 + 2 * gamma * s + 2 * s)
     terms = terms_of(scores, rewards, None, gamma, what="theta = 0.2, gamma = 0.5")
-    z = abs(terms.mean() - expected_mean) / (terms.std(ddof=1) / np.sqrt(n))
+    mean, standard_error = mean_and_se(terms)
+    z = abs(mean - expected_mean) / standard_error
     assert z < 5, f"theta = 0.2, gamma = 0.5: the mean is {z:.1f} standard errors from the discounted estimator's mean"
     _, exact_scores, exact_rewards = problem(theta, outcomes)
     p = np.prod(np.where(outcomes == 1, s, 1 - s), axis=1)

@@ -24,6 +24,7 @@ def test_unbiased_at_low_and_high_temperatures(rebar_terms):
     import importlib
 
     import numpy as np
+    from reparam.stats import mean_and_se
 
     checks = importlib.reload(importlib.import_module("reparam.checks"))
 
@@ -31,7 +32,8 @@ def test_unbiased_at_low_and_high_temperatures(rebar_terms):
         terms = np.asarray(checks.call_student(rebar_terms, logits, f, grad_f, n, seed, temperature, 1.0, time_limit=10), dtype=float)
         assert terms.shape == (n, logits.size), f"{what}: expected shape {(n, logits.size)}, got {terms.shape}"
         exact = checks._gradient_by_conditioning(logits, f)
-        z = (terms.mean(axis=0) - exact) / (terms.std(axis=0, ddof=1) / np.sqrt(n))
+        mean, standard_error = mean_and_se(terms)
+        z = (mean - exact) / standard_error
         assert np.all(np.abs(z) < 5), f"{what}: the mean is {np.round(z, 1).tolist()} standard errors from the exact gradient"
 
     targets = np.array([0.2, 0.9, 0.4])
@@ -51,6 +53,7 @@ def test_variance_reduction_bad_input_and_determinism(rebar_terms):
     import importlib
 
     import numpy as np
+    from reparam.stats import variance_and_se
 
     checks = importlib.reload(importlib.import_module("reparam.checks"))
     logits = np.array([0.3, -0.8, 1.1])
@@ -62,9 +65,8 @@ def test_variance_reduction_bad_input_and_determinism(rebar_terms):
         return 20 * (z - 0.45)
 
     def total_variance(terms):  # the summed variance of the coordinates and its standard error
-        centred = terms - terms.mean(axis=0)
-        variance = np.mean(centred**2, axis=0)
-        return variance.sum(), np.sqrt(np.sum((np.mean(centred**4, axis=0) - variance**2) / len(terms)))
+        variance, standard_error = variance_and_se(terms)
+        return variance.sum(), np.sqrt(np.sum(standard_error**2))
 
     n = 100_000
     with_cv = np.asarray(checks.call_student(rebar_terms, logits, f, grad_f, n, 13, 0.5, 1.0, time_limit=5), dtype=float)
