@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import io
 import random
+import re
 import signal
 import sys
 import threading
@@ -50,9 +51,14 @@ __all__ = [
     "check_stationary_variance",
     "check_elbo_gradient_terms",
     "check_optimal_gaussian",
+    "check_reward_to_go",
+    "check_policy_gradient_terms",
+    "check_exact_gradient",
+    "check_rebar_terms",
     "call_student",
     "assert_check",
     "expect_close",
+    "expect_error",
 ]
 
 #: Relative and absolute tolerance for deterministic answers: equal up to floating-point rounding.
@@ -264,6 +270,54 @@ def expect_close(got: Any, expected: Any, what: str = "the result", rtol: float 
         raise AssertionError(f"{what}: {problem}")
 
 
+def expect_error(
+    function: Callable[..., Any], *args: Any, error: type[Exception] = ValueError, word: str, what: str = "bad input",
+    time_limit: float | None = TIME_LIMIT,
+) -> None:
+    """Raise ``AssertionError`` unless ``function(*args)``, called under the guard, raises ``error`` naming ``word``.
+
+    Parameters
+    ----------
+    function : callable
+        The student's function.
+    *args
+        Arguments it must refuse.
+    error : type
+        The exception expected (``ValueError`` by default).
+    word : str
+        The name of the argument the message must mention (a whole word, any case).
+    what : str
+        How the message names the case.
+    time_limit : float or None
+        Seconds allowed; ``None`` for no limit.
+
+    Returns
+    -------
+    None
+    """
+    if not callable(function):
+        raise AssertionError(f"expected a function, got {type(function).__name__} {_show(function)}")
+    name = getattr(function, "__name__", "the function")
+    guard, got = None, None
+    try:
+        with _guarded(time_limit, ()) as guard:
+            got = function(*(_copy(arg) for arg in args))
+    except error as refusal:
+        got = refusal
+    except _OutOfTime:
+        raise AssertionError(f"{what}: {name} did not finish within {time_limit:g} s (an endless loop?)") from None
+    except KeyboardInterrupt:
+        raise
+    except BaseException as other:
+        raise AssertionError(f"{what}: {name} raised {type(other).__name__}: {other}; expected a {error.__name__} naming {word!r}") from None
+    finally:
+        if guard is not None:
+            print(guard.output.text(), end="")
+    problem = _compare_refusal(got, _Raises(error, word))
+    if problem:
+        raise AssertionError(f"{what}: {problem}")
+
+
 # comparing -------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Case:
@@ -272,6 +326,24 @@ class _Case:
     description: str
     args: tuple[Any, ...]
     expected: Any
+
+
+@dataclass(frozen=True)
+class _Raises:
+    """The answer of a case with bad input: ``error`` raised at once, its message naming the argument ``word``."""
+
+    error: type[Exception]
+    word: str
+
+
+def _compare_refusal(got: Any, expected: _Raises) -> str | None:
+    """``None`` if ``got`` is the expected error naming the argument, else a sentence saying what happened instead."""
+    kind = expected.error.__name__
+    if not isinstance(got, expected.error):
+        return f"bad input should be refused at once with a {kind} naming {expected.word!r}, but the call returned {_show(got)}"
+    if not re.search(rf"\b{re.escape(expected.word)}\b", str(got), re.IGNORECASE):
+        return f"the {kind} should name the argument {expected.word!r} (and say what was expected); its message was {str(got)!r}"
+    return None
 
 
 def _show(value: Any) -> str:
@@ -363,7 +435,14 @@ def _run(
         try:
             with _guarded(time_limit, forbidden) as guard:
                 for case in cases:
-                    results.append(student(*(_copy(arg) for arg in case.args)))
+                    args = tuple(_copy(arg) for arg in case.args)
+                    if isinstance(case.expected, _Raises):
+                        try:  # the refusal the case expects is its result; any other error stops the run below
+                            results.append(student(*args))
+                        except case.expected.error as refusal:
+                            results.append(refusal)
+                    else:
+                        results.append(student(*args))
             error = None
         except KeyboardInterrupt:
             raise
@@ -391,7 +470,7 @@ def _run(
             print(f"  hint: {hint}")
             return False
         for i, (case, got) in enumerate(zip(cases, results), start=1):
-            problem = _compare(got, case.expected, integral)
+            problem = _compare_refusal(got, case.expected) if isinstance(case.expected, _Raises) else _compare(got, case.expected, integral)
             if problem:
                 print(f"✗ {name}: case {i} of {len(cases)}, {case.description}:")
                 print(f"  {problem}")
@@ -780,3 +859,261 @@ def check_optimal_gaussian(optimal_gaussian: Callable[[np.ndarray], Mapping[str,
         cases.append(_Case(f"{data_size} data points x = {_show(np.round(x, 3))}", (x,), expected))
     hint = "set both ELBO gradients to zero; the expectation over z of a linear function of z only needs E[z] and E[z ε]."
     return _run("optimal_gaussian", optimal_gaussian, cases, hint, time_limit=time_limit)
+
+
+# reward-to-go and the REINFORCE terms (assignment 7) ---------------------------------------------------
+def _discounted_sums(rewards: np.ndarray, gamma: float) -> np.ndarray:
+    """Every episode's reward-to-go at once, as one product with the matrix of discounts gamma**(t' - t), t' >= t.
+
+    The answer key of :func:`check_reward_to_go` (a route other than the step-by-step one students take);
+    a student's function may not call it.
+    """
+    steps = rewards.shape[1]
+    lag = np.arange(steps)[:, None] - np.arange(steps)[None, :]  # t' - t, rows t', columns t
+    return rewards @ np.where(lag >= 0, float(gamma) ** np.maximum(lag, 0), 0.0)
+
+
+def _episodes(seed: int, n: int, steps: int) -> np.ndarray:
+    """Seeded rewards of ``n`` episodes of random lengths 1..steps, zero after each ends."""
+    rng = np.random.default_rng(seed)
+    rewards = rng.normal(size=(n, steps))
+    return np.where(np.arange(steps) < rng.integers(1, steps + 1, size=(n, 1)), rewards, 0.0)
+
+
+def check_reward_to_go(reward_to_go: Callable[..., np.ndarray], time_limit: float | None = TIME_LIMIT) -> bool:
+    r"""Check a student's (discounted) reward-to-go of a batch of episodes.
+
+    ``rewards[i, t]`` is the reward of episode ``i`` at step ``t`` (episodes are rows, zero-padded after they
+    end); the function must return, for every episode and step, the rewards from that step on, each
+    discounted by :math:`\gamma` per step ahead. Cases include one episode worked by hand, padded episodes
+    of several lengths, :math:`\gamma = 0`, :math:`0.5`, :math:`0.9` and :math:`1`, and bad input (a 1-D
+    array, :math:`\gamma` outside :math:`[0, 1]`), which must raise ``ValueError`` naming the argument.
+    Answers come from a computation by another route, which the student's function may not call.
+
+    Parameters
+    ----------
+    reward_to_go : callable
+        ``reward_to_go(rewards, gamma=1.0)``: ``rewards`` of shape ``(n, T)``, ``gamma`` in :math:`[0, 1]`;
+        returns an array of shape ``(n, T)``.
+    time_limit : float or None
+        Seconds the student's function may take over all cases.
+
+    Returns
+    -------
+    bool
+        ``True`` if every case agrees up to rounding; otherwise ``False``, after printing what went wrong.
+    """
+    by_hand = np.array([[1.0, 2.0, 3.0]])
+    cases = [
+        _Case("rewards = [[1, 2, 3]] and the default gamma", (by_hand,), _discounted_sums(by_hand, 1.0)),
+        _Case("rewards = [[1, 2, 3]], gamma = 0.5", (by_hand, 0.5), _discounted_sums(by_hand, 0.5)),
+    ]
+    for seed, (n, steps, gamma) in enumerate([(4, 5, 0.9), (6, 8, 1.0), (3, 4, 0.0), (5, 1, 0.7)]):
+        rewards = _episodes(seed, n, steps)
+        cases.append(_Case(f"{n} padded episodes, rewards of shape {rewards.shape}, gamma = {gamma}", (rewards, gamma), _discounted_sums(rewards, gamma)))
+    cases += [
+        _Case("rewards = np.ones(3), a 1-D array", (np.ones(3),), _Raises(ValueError, "rewards")),
+        _Case("gamma = 1.5", (by_hand, 1.5), _Raises(ValueError, "gamma")),
+        _Case("gamma = -0.1", (by_hand, -0.1), _Raises(ValueError, "gamma")),
+    ]
+    hint = ("work backwards from the last step: how does the reward-to-go at step t relate to the one at step t + 1? "
+            "Padding zeros need no special care. Refuse bad input with a ValueError naming the argument.")
+    return _run("reward_to_go", reward_to_go, cases, hint, forbidden=(_discounted_sums,), time_limit=time_limit)
+
+
+def check_policy_gradient_terms(policy_gradient_terms: Callable[..., np.ndarray], time_limit: float | None = TIME_LIMIT) -> bool:
+    r"""Check a student's per-episode REINFORCE terms with reward-to-go and an optional per-step baseline.
+
+    ``scores[i, t]`` is the score :math:`\nabla_\theta \log\pi_\theta(a_t \mid s_t)` of episode ``i`` at step
+    ``t`` (``d`` parameters), ``rewards[i, t]`` its reward; the function must return one gradient term per
+    episode, in which each step's score is weighted by the (discounted) reward-to-go from that step less
+    the step's baseline. Cases include one episode worked by hand, padded episodes with and without
+    baselines, and mismatched shapes, which must raise ``ValueError`` naming the argument. Answers come
+    from a computation by another route, which the student's function may not call.
+
+    Parameters
+    ----------
+    policy_gradient_terms : callable
+        ``policy_gradient_terms(scores, rewards, baselines=None, gamma=1.0)``: ``scores`` of shape
+        ``(n, T, d)``, ``rewards`` and ``baselines`` of shape ``(n, T)``; returns an array of shape ``(n, d)``.
+    time_limit : float or None
+        Seconds the student's function may take over all cases.
+
+    Returns
+    -------
+    bool
+        ``True`` if every case agrees up to rounding; otherwise ``False``, after printing what went wrong.
+    """
+
+    def terms(scores: np.ndarray, rewards: np.ndarray, baselines: np.ndarray | float = 0.0, gamma: float = 1.0) -> np.ndarray:
+        return np.einsum("ntd,nt->nd", scores, _discounted_sums(rewards, gamma) - baselines)
+
+    ones, by_hand, to_go = np.ones((1, 3, 1)), np.array([[1.0, 2.0, 3.0]]), np.array([[6.0, 5.0, 3.0]])
+    cases = [
+        _Case("scores = np.ones((1, 3, 1)), rewards = [[1, 2, 3]], no baselines", (ones, by_hand), terms(ones, by_hand)),
+        _Case("the same with baselines = [[6, 5, 3]]", (ones, by_hand, to_go), terms(ones, by_hand, to_go)),
+    ]
+    for seed, (n, steps, d, gamma, with_baselines) in enumerate([(4, 5, 2, 0.9, True), (6, 3, 3, 1.0, False), (5, 6, 1, 0.5, True)]):
+        rewards = _episodes(10 + seed, n, steps)
+        rng = np.random.default_rng(20 + seed)
+        scores = rng.normal(size=(n, steps, d)) * (rewards != 0)[..., None]
+        baselines = rng.normal(size=(n, steps)) if with_baselines else None
+        text = f"scores of shape {scores.shape}, padded rewards, {'random' if with_baselines else 'no'} baselines, gamma = {gamma}"
+        cases.append(_Case(text, (scores, rewards, baselines, gamma), terms(scores, rewards, 0.0 if baselines is None else baselines, gamma)))
+    cases += [
+        _Case("scores of shape (2, 3, 1) with rewards of shape (2, 4)", (np.ones((2, 3, 1)), np.ones((2, 4))), _Raises(ValueError, "scores")),
+        _Case("baselines of shape (1, 2) with rewards of shape (1, 3)", (ones, by_hand, np.ones((1, 2))), _Raises(ValueError, "baselines")),
+    ]
+    hint = ("for each episode, weight every step's score by what that step can still influence, less its baseline, and add over "
+            "the steps: one row per episode, one column per parameter. Check the shapes before you compute.")
+    return _run("policy_gradient_terms", policy_gradient_terms, cases, hint, forbidden=(_discounted_sums,), time_limit=time_limit)
+
+
+# REBAR for independent Bernoulli latents (assignment 8) ------------------------------------------------
+def _gradient_by_conditioning(logits: np.ndarray, f: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    r"""The exact gradient of :math:`\mathbb E f(b)` in the logits, one bit at a time:
+    :math:`\theta_d(1-\theta_d)\,(\mathbb E[f \mid b_d = 1] - \mathbb E[f \mid b_d = 0])`.
+
+    The answer key of :func:`check_exact_gradient` (a route other than the score-function sum students
+    take); a student's function may not call it.
+    """
+    theta = 0.5 * (1 + np.tanh(0.5 * logits))
+    codes = (np.arange(2**logits.size)[:, None] >> np.arange(logits.size)[::-1]) & 1
+    gradient = np.empty(logits.size)
+    for d in range(logits.size):
+        rest = codes[codes[:, d] == 0]
+        weights = np.prod(np.where(np.delete(rest, d, axis=1) == 1, np.delete(theta, d), 1 - np.delete(theta, d)), axis=1)
+        on, off = rest.astype(float), rest.astype(float)
+        on[:, d] = 1.0
+        gradient[d] = theta[d] * (1 - theta[d]) * (weights @ (f(on) - f(off)))
+    return gradient
+
+
+def _rebar_reference(logits: np.ndarray, f: Callable[..., np.ndarray], grad_f: Callable[..., np.ndarray], n: int,
+                     rng: int, temperature: float, eta: float) -> np.ndarray:
+    """The REBAR terms of chapter 11 on the noise ``u, v = default_rng(rng).random((2, n, D))``: the answer key of
+    :func:`check_rebar_terms`, which a student's function may not call."""
+    theta = 0.5 * (1 + np.tanh(0.5 * logits))
+    u, v = np.random.default_rng(rng).random((2, n, logits.size))
+    z = logits + np.log(u) - np.log1p(-u)
+    b = (z > 0).astype(float)
+    u_b = np.where(b == 1, 1 - theta + v * theta, v * (1 - theta))
+    z_b = logits + np.log(u_b) - np.log1p(-u_b)
+    du_b = np.where(b == 1, -(1 - v), -v)  # d u_b / d theta with v and b fixed
+    dz_b = 1 + theta * (1 - theta) / (u_b * (1 - u_b)) * du_b
+    y, y_b = 0.5 * (1 + np.tanh(0.5 * z / temperature)), 0.5 * (1 + np.tanh(0.5 * z_b / temperature))
+    pathwise_z = grad_f(y) * y * (1 - y) / temperature
+    pathwise_z_b = grad_f(y_b) * y_b * (1 - y_b) * dz_b / temperature
+    return (f(b) - eta * f(y_b))[:, None] * (b - theta) + eta * (pathwise_z - pathwise_z_b)
+
+
+_TARGETS = np.array([0.2, 0.9, 0.4])
+
+
+def _quadratic(z: np.ndarray) -> np.ndarray:
+    return np.sum((z - _TARGETS) ** 2, axis=-1)
+
+
+def _quadratic_gradient(z: np.ndarray) -> np.ndarray:
+    return 2 * (z - _TARGETS)
+
+
+def check_exact_gradient(exact_gradient: Callable[..., np.ndarray], time_limit: float | None = TIME_LIMIT) -> bool:
+    r"""Check a student's exact gradient of :math:`\mathbb E f(b)` in the logits of independent Bernoulli bits.
+
+    :math:`b_d \sim \mathrm{Bernoulli}(\sigma(\ell_d))`, independently; the function must enumerate the
+    :math:`2^D` codes. Cases: two bits and a cost whose gradient is known in closed form, one bit, three bits
+    and a quadratic, four bits and a cost that is not separable, and bad logits (2-D, empty, NaN), which
+    must raise ``ValueError`` naming ``logits``. Answers come from a computation by another route, which the
+    student's function may not call.
+
+    Parameters
+    ----------
+    exact_gradient : callable
+        ``exact_gradient(logits, f)``: ``logits`` of shape ``(D,)``; ``f`` maps codes of shape ``(m, D)`` to
+        values of shape ``(m,)``; returns the gradient, shape ``(D,)``.
+    time_limit : float or None
+        Seconds the student's function may take over all cases.
+
+    Returns
+    -------
+    bool
+        ``True`` if every case agrees up to rounding; otherwise ``False``, after printing what went wrong.
+    """
+    two = np.array([0.4, -1.1])
+    theta = 0.5 * (1 + np.tanh(0.5 * two))
+    w = np.array([1.0, -2.0, 0.5, 1.5])
+    costs = [
+        ("f(b) = b_0 + 2 b_0 b_1", two, lambda b: b[:, 0] + 2 * b[:, 0] * b[:, 1],
+         np.array([theta[0] * (1 - theta[0]) * (1 + 2 * theta[1]), 2 * theta[0] * theta[1] * (1 - theta[1])])),
+        ("f(b) = 3 b_0", np.array([0.0]), lambda b: 3 * b[:, 0], None),
+        ("f(b) = sum (b - [0.2, 0.9, 0.4])**2", np.array([0.3, -0.8, 1.1]), _quadratic, None),
+        ("f(b) = sin(3 b @ [1, -2, 0.5, 1.5]) + b_0 b_3", np.array([-1.5, 0.2, 2.0, 0.7]),
+         lambda b: np.sin(3 * b @ w) + b[:, 0] * b[:, 3], None),
+    ]
+    cases = []
+    for text, logits, f, closed_form in costs:
+        expected = _gradient_by_conditioning(logits, f) if closed_form is None else closed_form
+        cases.append(_Case(f"{text}, logits = {_show(logits)}", (logits, f), expected))
+    cases += [
+        _Case(f"logits of shape (2, 3)", (np.zeros((2, 3)), _quadratic), _Raises(ValueError, "logits")),
+        _Case(f"logits = [] (no bits)", (np.zeros(0), _quadratic), _Raises(ValueError, "logits")),
+        _Case(f"logits = [nan, 0, 0]", (np.array([np.nan, 0.0, 0.0]), _quadratic), _Raises(ValueError, "logits")),
+    ]
+    hint = ("E f(b) is a finite sum over the 2^D codes of probability × f; each probability is a product over the bits. "
+            "Differentiate the log of one code's probability in one logit (dθ/dℓ = θ(1 - θ)).")
+    return _run("exact_gradient", exact_gradient, cases, hint, forbidden=(_gradient_by_conditioning,), time_limit=time_limit)
+
+
+def check_rebar_terms(rebar_terms: Callable[..., np.ndarray], time_limit: float | None = TIME_LIMIT) -> bool:
+    r"""Check a student's per-sample REBAR terms for independent Bernoulli bits.
+
+    The function must draw its noise as ``u, v = np.random.default_rng(rng).random((2, n, D))`` and return
+    the REBAR terms of chapter 11 on it, so the answers are deterministic. Cases: ``eta = 0`` (where the terms
+    are the plain score-function terms), ``eta = 1`` and ``0.7`` at temperatures 0.5 and 2 with a quadratic
+    and a non-separable cost, one bit with the default temperature and ``eta``, and bad input (a zero
+    temperature, ``n = 0``, NaN logits), which must raise ``ValueError`` naming the argument. Answers come
+    from a reference implementation, which the student's function may not call.
+
+    Parameters
+    ----------
+    rebar_terms : callable
+        ``rebar_terms(logits, f, grad_f, n, rng=None, temperature=0.5, eta=1.0)``: ``logits`` of shape
+        ``(D,)``; ``f`` maps ``(m, D)`` to ``(m,)`` on :math:`[0, 1]^D` and ``grad_f`` maps ``(m, D)`` to its
+        gradient, ``(m, D)``; returns ``n`` terms, shape ``(n, D)``.
+    time_limit : float or None
+        Seconds the student's function may take over all cases.
+
+    Returns
+    -------
+    bool
+        ``True`` if every case agrees up to rounding; otherwise ``False``, after printing what went wrong.
+    """
+    three = np.array([0.3, -0.8, 1.1])
+    u = np.random.default_rng(1).random((2, 1000, 3))[0]
+    b = (three + np.log(u) - np.log1p(-u) > 0).astype(float)
+    score_function_terms = _quadratic(b)[:, None] * (b - 0.5 * (1 + np.tanh(0.5 * three)))
+    w = np.array([1.0, -2.0])
+
+    def wave(z: np.ndarray) -> np.ndarray:
+        return np.sin(3 * z @ w) + z[:, 0] * z[:, 1]
+
+    def wave_gradient(z: np.ndarray) -> np.ndarray:
+        return 3 * np.cos(3 * z @ w)[:, None] * w + z[:, ::-1]
+
+    two, one = np.array([-1.5, 0.2]), np.array([0.6])
+    cases = [
+        _Case("eta = 0 (no control variate), quadratic cost, 3 bits, n = 1000, rng = 1", (three, _quadratic, _quadratic_gradient, 1000, 1, 0.5, 0.0), score_function_terms),
+        _Case("eta = 1, temperature 0.5, quadratic cost, 3 bits, n = 200, rng = 2", (three, _quadratic, _quadratic_gradient, 200, 2, 0.5, 1.0),
+              _rebar_reference(three, _quadratic, _quadratic_gradient, 200, 2, 0.5, 1.0)),
+        _Case("eta = 0.7, temperature 2, sin(3 z @ [1, -2]) + z_0 z_1, 2 bits, n = 100, rng = 3", (two, wave, wave_gradient, 100, 3, 2.0, 0.7),
+              _rebar_reference(two, wave, wave_gradient, 100, 3, 2.0, 0.7)),
+        _Case("one bit, f(z) = z**2, n = 1, rng = 4, default temperature and eta", (one, lambda z: z[:, 0] ** 2, lambda z: 2 * z, 1, 4),
+              _rebar_reference(one, lambda z: z[:, 0] ** 2, lambda z: 2 * z, 1, 4, 0.5, 1.0)),
+        _Case("temperature = 0", (three, _quadratic, _quadratic_gradient, 10, 0, 0.0), _Raises(ValueError, "temperature")),
+        _Case("n = 0", (three, _quadratic, _quadratic_gradient, 0, 0), _Raises(ValueError, "n")),
+        _Case("logits = [nan, 0, 0]", (np.array([np.nan, 0.0, 0.0]), _quadratic, _quadratic_gradient, 10, 0), _Raises(ValueError, "logits")),
+    ]
+    hint = ("draw u and v exactly as the docstring says. With eta = 0 only the score-function term is left; the control variate "
+            "is the relaxed cost f(σ(z/τ)), at z and at the second draw z̃ given b, differentiated in the logits with u, v and b held fixed.")
+    return _run("rebar_terms", rebar_terms, cases, hint, forbidden=(_rebar_reference,), time_limit=time_limit)

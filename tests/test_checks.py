@@ -28,6 +28,77 @@ def _elbo_right(x, m, s, eps):
     return {"m": dlogjoint, "s": dlogjoint * eps + 1 / s}
 
 
+def _reward_to_go_right(rewards, gamma=1.0):
+    rewards = np.asarray(rewards, dtype=float)
+    if rewards.ndim != 2:
+        raise ValueError(f"rewards must be 2-D, got shape {rewards.shape}")
+    if not 0 <= gamma <= 1:
+        raise ValueError(f"gamma must be in [0, 1], got {gamma}")
+    G, running = np.zeros_like(rewards), np.zeros(len(rewards))
+    for t in reversed(range(rewards.shape[1])):
+        running = rewards[:, t] + gamma * running
+        G[:, t] = running
+    return G
+
+
+def _policy_gradient_right(scores, rewards, baselines=None, gamma=1.0, to_go=_reward_to_go_right):
+    scores, G = np.asarray(scores, dtype=float), to_go(rewards, gamma)
+    if scores.ndim != 3 or scores.shape[:2] != G.shape:
+        raise ValueError(f"scores must have shape (n, T, d) with (n, T) = {G.shape}, got {scores.shape}")
+    if baselines is not None:
+        if np.shape(baselines) != G.shape:
+            raise ValueError(f"baselines must have shape {G.shape}, got {np.shape(baselines)}")
+        G = G - baselines
+    return np.einsum("ntd,nt->nd", scores, G)
+
+
+def _check_logits(logits):
+    logits = np.asarray(logits, dtype=float)
+    if logits.ndim != 1 or logits.size == 0 or not np.all(np.isfinite(logits)):
+        raise ValueError(f"logits must be a non-empty 1-D array of finite numbers, got {logits!r}")
+    return logits
+
+
+def _exact_gradient_right(logits, f, centre=None, weighted=True):
+    from itertools import product
+
+    logits = _check_logits(logits)
+    b = np.array(list(product((0.0, 1.0), repeat=logits.size)))
+    theta = 1 / (1 + np.exp(-logits))
+    q = np.prod(np.where(b == 1, theta, 1 - theta), axis=1) if weighted else 1.0
+    return (q * f(b)) @ (b - (theta if centre is None else centre))
+
+
+def _rebar_right(logits, f, grad_f, n, rng=None, temperature=0.5, eta=1.0, cut=1.0, swap=False):
+    logits = _check_logits(logits)
+    if not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be an integer >= 1, got {n!r}")
+    if not np.isfinite(temperature) or temperature <= 0:
+        raise ValueError(f"temperature must be positive, got {temperature!r}")
+    theta = 1 / (1 + np.exp(-logits))
+    u, v = np.random.default_rng(rng).random((2, n, logits.size))[::-1 if swap else 1]
+    z = logits + np.log(u / (1 - u))
+    b = (z > 0).astype(float)
+    u_b = np.where(b == 1, 1 - theta * (1 - v), v * (1 - theta))
+    z_b = logits + np.log(u_b / (1 - u_b))
+    dz_b = 1 - cut * np.where(b == 1, 1 - v, v) * theta * (1 - theta) / (u_b * (1 - u_b))
+    y, y_b = 1 / (1 + np.exp(-z / temperature)), 1 / (1 + np.exp(-z_b / temperature))
+    return ((f(b) - eta * f(y_b))[:, None] * (b - theta)
+            + eta * (grad_f(y) * y * (1 - y) - grad_f(y_b) * y_b * (1 - y_b) * dz_b) / temperature)
+
+
+def _accepts_anything(function):
+    """The function without its checks of the input (it computes whatever it is given, or fails on its own)."""
+
+    def careless(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except ValueError:
+            return np.zeros(1)
+
+    return careless
+
+
 # For each check: the right answer, then known-wrong answers (a typical slip, and a wrongly shaped result).
 CASES = {
     "check_normal_score": (
@@ -121,6 +192,45 @@ CASES = {
             "the sample mean and the prior's scale": lambda x: {"m": np.mean(x), "s": 1.0},
             "the variance, not the scale": lambda x: {"m": np.sum(x) / (x.size + 1), "s": 1 / (x.size + 1)},
             "ignores the prior": lambda x: {"m": np.mean(x), "s": 1 / np.sqrt(x.size)},
+        },
+    ),
+    "check_reward_to_go": (
+        _reward_to_go_right,
+        {
+            "ignores gamma (right at gamma = 1 only)": lambda r, gamma=1.0: _reward_to_go_right(r, 1.0 if 0 <= gamma <= 1 else gamma),
+            "sums the rewards up to t, not from t": lambda r, gamma=1.0: _reward_to_go_right(np.asarray(r, float)[:, ::-1], gamma)[:, ::-1]
+            if np.ndim(r) == 2 and 0 <= gamma <= 1 else _reward_to_go_right(r, gamma),
+            "the whole return at every step": lambda r, gamma=1.0: np.repeat(_reward_to_go_right(r, gamma)[:, :1], np.shape(r)[1], axis=1),
+            "accepts bad input": _accepts_anything(_reward_to_go_right),
+        },
+    ),
+    "check_policy_gradient_terms": (
+        _policy_gradient_right,
+        {
+            "the whole return for every step": lambda s, r, b=None, gamma=1.0: _policy_gradient_right(
+                s, r, b, gamma, to_go=lambda r, g: np.repeat(_reward_to_go_right(r, g)[:, :1], np.shape(r)[1], axis=1)),
+            "adds the baselines": lambda s, r, b=None, gamma=1.0: _policy_gradient_right(s, r, None if b is None else -np.asarray(b), gamma),
+            "the mean, not one term per episode": lambda s, r, b=None, gamma=1.0: _policy_gradient_right(s, r, b, gamma).mean(axis=0),
+            "accepts mismatched shapes": _accepts_anything(_policy_gradient_right),
+        },
+    ),
+    "check_exact_gradient": (
+        _exact_gradient_right,
+        {
+            "centres at 1/2 (right at logits 0 only)": lambda logits, f: _exact_gradient_right(logits, f, centre=0.5),
+            "the gradient in theta, not in the logits": lambda logits, f: _exact_gradient_right(logits, f)
+            / (lambda t: t * (1 - t))(1 / (1 + np.exp(-_check_logits(logits)))),
+            "forgets the probabilities of the codes": lambda logits, f: _exact_gradient_right(logits, f, weighted=False),
+            "accepts NaN logits": _accepts_anything(_exact_gradient_right),
+        },
+    ),
+    "check_rebar_terms": (
+        _rebar_right,
+        {
+            "forgets that z~ moves with the logits": lambda *args, **kwargs: _rebar_right(*args, **kwargs, cut=0.0),
+            "draws v before u": lambda *args, **kwargs: _rebar_right(*args, **kwargs, swap=True),
+            "the mean, not the terms": lambda *args: _rebar_right(*args).mean(axis=0),
+            "accepts a zero temperature": _accepts_anything(_rebar_right),
         },
     ),
 }
@@ -268,6 +378,10 @@ def test_printing_is_cut_to_the_limit_and_the_global_random_states_are_restored(
             zip(("mu", "sigma"), rp.pathwise(lambda y: df(np.exp(y)) * np.exp(y), rp.Normal(mu, sigma), eps.size, rng=0).values())
         )),
         ("check_sgd_iterates", lambda t0, a, c, s, eps: rp.experiments.sgd("pathwise", lambda x: c * x, t0, a, eps.size, scale=max(s, 1e-9), rng=0)),
+        ("check_reward_to_go", lambda rewards, gamma=1.0: checks._discounted_sums(np.asarray(rewards, dtype=float), gamma)),
+        ("check_exact_gradient", lambda logits, f: checks._gradient_by_conditioning(_check_logits(logits), f)),
+        ("check_rebar_terms", lambda logits, f, grad_f, n, rng=None, temperature=0.5, eta=1.0: checks._rebar_reference(
+            _check_logits(logits), f, grad_f, n, rng, temperature, eta)),
     ],
 )
 def test_calling_the_library_for_the_answer_fails_with_a_message(name, library_answer, capsys):
