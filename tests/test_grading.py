@@ -98,7 +98,8 @@ def test_fake_submissions_get_exactly_the_scores_they_deserve(path, built, tmp_p
     fakes = _fakes(path)
     for name, (notebook, _) in fakes.items():
         nbformat.write(notebook, tmp_path / f"{name}.ipynb")
-    results = grading.grade(path.stem, tmp_path, built[path.stem]["autograder"], cell_timeout=CELL_TIMEOUT, submission_timeout=300)
+    results = grading.grade(path.stem, tmp_path, built[path.stem]["autograder"], cell_timeout=CELL_TIMEOUT,
+                            submission_timeout=LAST_RESORT)
     with (tmp_path / "grades.csv").open(newline="") as handle:
         rows = {row["file"]: row for row in csv.DictReader(handle)}
     questions = list(asg.points(path.stem))
@@ -110,9 +111,9 @@ def test_fake_submissions_get_exactly_the_scores_they_deserve(path, built, tmp_p
         feedback = (tmp_path / "feedback" / f"{name}.txt").read_text()
         assert got == expected, (name, got, feedback)
         assert float(row["total"]) == sum(expected.values()) and float(row["possible"]) == possible, row
-    if "endless" in fakes:  # the per-cell limit and the per-call limits end it: well under the last-resort timeout
-        endless = next(r for r in results if r.file == "endless.ipynb")
-        assert endless.seconds < 60 and not endless.problems, endless
+    if "endless" in fakes:  # the per-cell and per-call limits end it, not the last-resort kill (no wall-clock bound:
+        endless = next(r for r in results if r.file == "endless.ipynb")  # a loaded machine is slower)
+        assert endless.seconds < LAST_RESORT and not endless.problems, endless
         assert "did not finish within" in (tmp_path / "feedback" / "endless.txt").read_text()
     if "calls_library" in fakes:
         assert "derive it and code it yourself" in (tmp_path / "feedback" / "calls_library.txt").read_text()
