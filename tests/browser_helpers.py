@@ -203,3 +203,80 @@ def serious_axe_violations(page) -> list[str]:
         for v in results.response["violations"]
         if v.get("impact") in ("serious", "critical")
     ]
+
+
+# Live figures in JupyterLab or Notebook 7 ----------------------------------------------------------------
+
+# What a failed cell or widget shows: a traceback on stderr, or ipywidgets' red "Click to show javascript
+# error." box (a view that could not be created), or "Error displaying widget".
+LIVE_ERRORS = (
+    '.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"], '
+    ".jupyter-widgets-error-widget, .jp-OutputArea-output:has-text('Error displaying widget')"
+)
+
+# The live figure of one reparam.interactive.explore box (an <img> in an ipywidgets.HTML): its src and alt.
+LIVE_FIGURE = """(box) => {
+  const img = box.querySelector('.rp-live-figure img');
+  return img ? [img.getAttribute('src'), img.getAttribute('alt')] : null;
+}"""
+
+
+def live_errors(page) -> list[str]:
+    """The text of every error box in the notebook: stderr output, a widget that failed to display."""
+    return [e.inner_text()[:500] for e in page.locator(LIVE_ERRORS).all()]
+
+
+def check_live_figures(page, *, expected: int | None = None, timeout_ms: int = TIMEOUT_MS) -> dict[str, int]:
+    """Move every live slider and step every animation of a notebook open and run in JupyterLab or Notebook 7.
+
+    ``page`` is a playwright page showing the notebook after "Run All Cells" has finished. For each
+    ``reparam.interactive.explore`` box (``.rp-live``), each slider handle is moved one step with the
+    mouse, as a reader would (towards its other end), and the figure must change: a new image with
+    alt text that names the slider's new value. Each ``reparam.interactive.animation`` player
+    (``div.animation``) must change its frame on "Next frame". Before and after, no error box may be
+    on the page (``LIVE_ERRORS``). With ``expected``, waits for that many live boxes first (widgets
+    render after the kernel replies) and fails if there are more or fewer.
+
+    Returns the counts ``{"figures": ..., "sliders": ..., "animations": ...}`` checked.
+    """
+    boxes = page.locator(".rp-live")
+    if expected is not None:
+        page.wait_for_function(
+            "n => document.querySelectorAll('.rp-live .rp-live-figure img').length >= n", arg=expected, timeout=timeout_ms
+        )
+        assert boxes.count() == expected, f"{boxes.count()} live figures on the page, expected {expected}"
+    errors = live_errors(page)
+    assert not errors, f"error boxes in the notebook: {errors}"
+    counts = {"figures": boxes.count(), "sliders": 0, "animations": 0}
+    for box in boxes.all():
+        box.scroll_into_view_if_needed()
+        figure = box.element_handle()
+        for slider in box.locator(".widget-slider").all():
+            handle = slider.locator(".noUi-handle[role=slider]")
+            before = figure.evaluate(LIVE_FIGURE)
+            assert before and before[1].strip(), f"a live figure without alt text: {before and before[1]!r}"
+            # One step towards the far end, by a click on the track where the next value sits (the keyboard
+            # moves a slider in JupyterLab but not in Notebook 7, whose shortcuts take the arrow keys).
+            now, top = float(handle.get_attribute("aria-valuenow")), float(handle.get_attribute("aria-valuemax"))
+            target = now - 1 if now == top else now + 1
+            track = slider.locator(".noUi-base").bounding_box()
+            where = min(max(target / top, 0.03), 0.97)  # the ends of the track are its edges: click just inside
+            page.mouse.click(track["x"] + track["width"] * where, track["y"] + track["height"] / 2)
+            page.wait_for_function(
+                "([box, src]) => { const i = box.querySelector('.rp-live-figure img'); return i && i.getAttribute('src') !== src; }",
+                arg=[figure, before[0]],
+                timeout=timeout_ms,
+            )
+            src, alt = figure.evaluate(LIVE_FIGURE)
+            value = slider.locator(".widget-readout").inner_text().strip()  # the value as shown
+            assert alt != before[1] and f"= {value}" in alt, f"alt text {alt!r} does not name the new value {value!r}"
+            counts["sliders"] += 1
+    for player in page.locator("div.animation").all():
+        player.scroll_into_view_if_needed()
+        before = player.locator("img").get_attribute("src")
+        player.get_by_role("button", name="Next frame").click()
+        assert player.locator("img").get_attribute("src") != before, "'Next frame' did not change the animation"
+        counts["animations"] += 1
+    errors = live_errors(page)
+    assert not errors, f"error boxes in the notebook after moving the sliders: {errors}"
+    return counts

@@ -8,6 +8,7 @@ the HTML needs no other host, the controls are labelled, and the palette keeps i
 from __future__ import annotations
 
 import base64
+import html
 import io
 import itertools
 import json
@@ -23,8 +24,9 @@ from matplotlib.animation import FuncAnimation  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from reparam import interactive  # noqa: E402
 from reparam.interactive import Explorer, animation, explore, mode  # noqa: E402
+from reparam.interactive.frames import player_script  # noqa: E402
+from reparam.interactive.images import compress_png, png_size  # noqa: E402
 from reparam.plotting import COLORS, CYCLE, OKABE_ITO  # noqa: E402
 
 MU = [-1.0, 0.0, 1.0]
@@ -43,7 +45,7 @@ def painted(png: bytes) -> tuple[float, float]:
 
 
 def _data(html: str) -> dict:
-    return json.loads(re.search(r"var d=(\{.*?\});", html).group(1))
+    return json.loads(re.search(r'<script type="application/json" class="rp-frames">(.*?)</script>', html).group(1))
 
 
 def _png(source: str) -> bytes:
@@ -171,29 +173,49 @@ def test_compressed_frames_are_smaller_and_look_the_same():
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     raw = buffer.getvalue()
-    small = interactive._compress_png(raw)
+    small = compress_png(raw)
     assert len(small) < 0.6 * len(raw), (len(small), len(raw))
     a = np.asarray(Image.open(io.BytesIO(raw)).convert("RGB"), dtype=float)
     b = np.asarray(Image.open(io.BytesIO(small)).convert("RGB"), dtype=float)
     assert a.shape == b.shape
     assert np.abs(a - b).mean() < 1.0  # out of 255: invisible on average
     assert (b[0, 0] == 255).all()  # the white background stays exactly white
-    assert interactive._png_size(small) == (a.shape[1], a.shape[0])
+    assert png_size(small) == (a.shape[1], a.shape[0])
 
 
 # live widgets ---------------------------------------------------------------------------------------------
 
 
-def test_live_sliders_redraw_the_image():
-    box = Explorer(paint, {"mu": MU, "sigma": SIGMA}, "Colours.", labels={"mu": "mean μ"}).live()
-    mu_slider, sigma_slider, image = box.children[:3]
+def _shown(picture) -> tuple[bytes, str]:
+    """The PNG and the alt text of the live figure (an ipywidgets.HTML holding one <img>)."""
+    img = re.fullmatch(r'<img src="data:image/png;base64,([^"]+)" alt="([^"]*)" width="\d+" height="\d+" [^>]*>', picture.value)
+    assert img, picture.value[:200]
+    return base64.b64decode(img.group(1)), html.unescape(img.group(2))
+
+
+def test_live_sliders_redraw_the_image_and_its_alt_text():
+    import ipywidgets
+
+    box = Explorer(paint, {"mu": MU, "sigma": SIGMA}, "Colours.", "A caption.", labels={"mu": "mean μ"}).live()
+    mu_slider, sigma_slider, picture, caption = box.children
+    assert [type(w) for w in box.children] == [ipywidgets.SelectionSlider] * 2 + [ipywidgets.HTML] * 2
     assert (mu_slider.description, sigma_slider.description) == ("mean μ", "sigma")
-    assert painted(image.value) == (0.0, 2.0)
+    assert "A caption." in caption.value
+    # No widget carries a tooltip: an ipywidgets.Image with one breaks its view in JupyterLab 4 (issue 9).
+    assert all(w.tooltip is None for w in box.children)
+    assert painted(_shown(picture)[0]) == (0.0, 2.0)
     mu_slider.value = -1.0
-    assert painted(image.value) == (-1.0, 2.0)
+    assert painted(_shown(picture)[0]) == (-1.0, 2.0)
     sigma_slider.value = 0.5
-    assert painted(image.value) == (-1.0, 0.5)
-    assert image.tooltip == "Colours. (mean μ = -1, sigma = 0.5)"
+    png, alt = _shown(picture)
+    assert painted(png) == (-1.0, 0.5)
+    assert alt == "Colours. (mean μ = -1, sigma = 0.5)"
+
+
+def test_live_alt_text_is_escaped():
+    box = Explorer(paint, {"mu": MU, "sigma": SIGMA}, 'A "quoted" <b>figure</b> & more.').live()
+    assert _shown(box.children[2])[1] == 'A "quoted" <b>figure</b> & more. (mu = 0, sigma = 2)'
+    assert "<b>" not in box.children[2].value
 
 
 def test_live_sliders_draw_each_setting_once():
@@ -204,11 +226,125 @@ def test_live_sliders_draw_each_setting_once():
         paint(fig, mu, sigma)
 
     box = Explorer(counted, {"mu": MU, "sigma": SIGMA}, "Colours.").live()
-    mu_slider, _, image = box.children[:3]
+    mu_slider, _, picture = box.children
     for value in (1.0, -1.0, 0.0, 1.0):  # back to the start, then to a setting already shown
         mu_slider.value = value
-        assert painted(image.value) == (value, 2.0)
+        assert painted(_shown(picture)[0]) == (value, 2.0)
     assert calls == [(0.0, 2.0), (1.0, 2.0), (-1.0, 2.0)]
+
+
+# the fast form: draw returns update(**values) ---------------------------------------------------------------
+
+X = np.linspace(-4, 4, 200)
+SMALL = {"figsize": (3.2, 2.4), "dpi": 50}  # small frames: these tests draw many
+
+
+def bell(fig, mu, sigma):
+    """The fast form: set up once, update the line, the marker, the title and the limits."""
+    ax = fig.add_subplot()
+    ax.set_xlim(-4, 4)
+    (line,) = ax.plot(X, 0 * X, label="density")
+    (mark,) = ax.plot([0], [0], "o")
+    ax.legend(loc="upper right")
+
+    def update(mu, sigma):
+        y = np.exp(-0.5 * ((X - mu) / sigma) ** 2) / (sigma * np.sqrt(2 * np.pi))
+        line.set_ydata(y)
+        mark.set_data([mu], [y.max()])
+        ax.set_ylim(0, 1.1 * y.max())
+        ax.set_title(f"μ = {mu:g}, σ = {sigma:g}")
+
+    update(mu, sigma)
+    return update
+
+
+def test_the_update_path_draws_what_a_fresh_draw_draws():
+    """Every setting, reached by updates from any other, has exactly the pixels of a fresh draw with the
+    same (kept) layout: the same artists in the same state give the same Agg pixels, so no tolerance."""
+    explorer = Explorer(bell, {"mu": MU, "sigma": SIGMA}, "A bell.", **SMALL)
+    assert explorer.fast
+    settings = explorer.grid()
+    for values in settings + settings[::-1]:  # each setting reached from two different ones
+        assert np.array_equal(explorer.pixels(**values), explorer.from_scratch(**values)), values
+    frames = {tuple(v.values()): explorer.render(**v) for v in settings}
+    assert len(set(frames.values())) == len(settings)  # and every setting looks different
+
+
+def test_the_fast_form_keeps_the_layout():
+    """Solved once by constrained layout at the first setting, then kept: the axes do not jump."""
+    explorer = Explorer(bell, {"mu": MU, "sigma": SIGMA}, "A bell.", **SMALL)
+    assert explorer.fast
+    ax = explorer._figure.axes[0]
+    first = ax.get_position().bounds
+    assert first != (0.125, 0.11, 0.775, 0.77)  # not matplotlib's default subplot box: the layout was solved
+    explorer.render(mu=-1.0, sigma=0.5)
+    assert ax.get_position().bounds == first
+
+
+def test_an_update_that_forgets_an_artist_is_refused():
+    def forgets_the_title(fig, mu, sigma):
+        update = bell(fig, mu, sigma)
+        return lambda mu, sigma: update(mu, sigma) or fig.axes[0].set_title(f"μ = {mu:g}, σ = 1")
+
+    with pytest.raises(ValueError, match=r"update\(\*\*values\) draws a different figure from draw.*at \{'mu': -1.0, 'sigma': 0.5\}"):
+        Explorer(forgets_the_title, {"mu": MU, "sigma": SIGMA}, "A bell.", initial={"mu": 0.0, "sigma": 2.0}, **SMALL).static_html()
+
+
+def test_draw_must_return_none_or_an_update():
+    with pytest.raises(TypeError, match="must return None or an update.*got 42"):
+        Explorer(lambda fig, mu: 42, {"mu": MU}, "Nothing.").render(mu=0.0)
+
+
+def test_the_fast_form_in_the_book_matches_the_live_figure():
+    explorer = Explorer(bell, {"mu": MU, "sigma": SIGMA}, "A bell.", **SMALL)
+    data = _data(explorer.static_html())
+    for k, values in enumerate(explorer.grid()):
+        book = np.asarray(Image.open(io.BytesIO(_png(data["sources"][data["order"][k]]))).convert("RGB"), dtype=float)
+        live = np.asarray(Image.open(io.BytesIO(explorer.render(**values))).convert("RGB"), dtype=float)
+        assert np.abs(book - live).mean() < 1.0, values  # the same picture, up to the palette (see below)
+
+
+# the static player (player.js) in a real browser -----------------------------------------------------------
+
+
+def test_the_player_is_an_asset_not_a_python_string(page):
+    script = player_script()
+    assert script.startswith("// The static book's slider player")
+    assert f"<script>{script}</script>" in page
+    assert page.count("<script") == 2  # the frames as JSON, and the player
+
+
+def test_the_player_swaps_frames_and_alt_text_in_chromium(page):
+    """player.js on a tiny page: each key press shows the frame of the new grid point, with its alt text."""
+    from tests.browser_helpers import chromium, require_browser
+
+    require_browser()
+    data = _data(page)
+    with chromium() as browser:
+        tab = browser.new_page()
+        errors = []
+        tab.on("pageerror", lambda e: errors.append(str(e)))
+        tab.set_content(f"<!doctype html><html lang='en'><body>{page}</body></html>")
+        mu_input, sigma_input = tab.locator("input[type=range]").all()
+        img = tab.locator("figure.rp-explore img")
+        seen = []
+        for slider, key, expected in [
+            (sigma_input, "ArrowLeft", (1.0, 0.5)),
+            (mu_input, "ArrowLeft", (0.0, 0.5)),
+            (mu_input, "ArrowLeft", (-1.0, 0.5)),
+            (sigma_input, "ArrowRight", (-1.0, 2.0)),
+        ]:
+            slider.press(key)
+            k = MU.index(expected[0]) * len(SIGMA) + SIGMA.index(expected[1])
+            src = img.get_attribute("src")
+            assert src == data["sources"][data["order"][k]] and img.get_attribute("data-frame") == str(k)
+            assert painted(_png(src)) == expected
+            mu_text, sigma_text = (f"{v:g}" for v in expected)
+            assert img.get_attribute("alt") == f"Colours. (mean μ = {mu_text}, sigma = {sigma_text})"
+            assert tab.locator("output").all_text_contents() == [mu_text, sigma_text]
+            assert slider.get_attribute("aria-valuetext") == (mu_text if slider is mu_input else sigma_text)
+            seen.append(src)
+        assert len(set(seen)) == 4 and not errors, errors
 
 
 # animations -----------------------------------------------------------------------------------------------
