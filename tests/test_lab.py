@@ -30,9 +30,10 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import jupytext
 import pytest
 
-from tests.browser_helpers import TIMEOUT_MS, chromium, require_browser
+from tests.browser_helpers import TIMEOUT_MS, check_live_figures, chromium, require_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted(p.name for p in (ROOT / "chapters").glob("*.md"))
@@ -97,23 +98,10 @@ def browser(lab):
         yield browser
 
 
-def move_live_sliders(page) -> int:
-    """Move every live slider one step; each must change its figure, and no widget may show an error."""
-    assert page.get_by_text("javascript error").count() == 0, "a widget failed to render"
-    sliders = page.locator(".jp-OutputArea .widget-slider .noUi-handle, .jp-OutputArea .slider-container [role=slider]")
-    for i in range(sliders.count()):
-        handle = sliders.nth(i)
-        box = handle.locator("xpath=ancestor::div[contains(@class,'widget-vbox') or contains(@class,'widget-box')][1]")
-        image = box.locator("img").first
-        before = image.get_attribute("src")
-        handle.focus()
-        handle.press("ArrowRight")
-        if image.get_attribute("src") == before:
-            handle.press("ArrowLeft")
-            handle.press("ArrowLeft")
-        page.wait_for_function("([img, src]) => img.getAttribute('src') !== src", arg=[image.element_handle(), before])
-    assert page.get_by_text("javascript error").count() == 0, "a widget failed after a move"
-    return sliders.count()
+def _live_figures(name: str) -> int:
+    """How many ``explore`` figures the chapter makes (each is one live box after Run All)."""
+    code = "\n".join(c.source for c in jupytext.read(ROOT / "chapters" / name).cells if c.cell_type == "code")
+    return len(re.findall(r"^explore\(", code, re.M))
 
 
 def _run_all(page) -> float:
@@ -178,7 +166,7 @@ def test_chapter_as_a_student_runs_it(lab, browser, name):
         for text in visible_code.all_inner_texts():
             assert not any(s in text for s in HIDDEN_CODE), f"set-up or assert code is visible:\n{text[:500]}"
 
-        move_live_sliders(page)
+        check_live_figures(page, expected=_live_figures(name))
 
         page.keyboard.press("Control+s")
         page.wait_for_function("() => !document.querySelector('.jp-mod-dirty')", timeout=TIMEOUT_MS)
@@ -204,7 +192,8 @@ def test_notebook7_runs_a_chapter_with_live_sliders(lab, browser):
         _run_all(page)
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
         assert errors.count() == 0, errors.first.inner_text()[:2000]
-        assert move_live_sliders(page) > 0, "no live slider found"
+        counts = check_live_figures(page, expected=_live_figures(NOTEBOOK7_CHAPTER))
+        assert counts["sliders"] > 0, counts
     finally:
         context.close()
 
