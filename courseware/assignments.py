@@ -9,7 +9,8 @@ the table of contents (``assignments/NAME.md``):
 * ``_build/assignments/NAME/autograder.zip``: what ``otter run`` and Gradescope take. It holds the tests
   of ``assignments/tests/NAME/`` (one otter-grader test file per question, public and hidden cases), a
   copy of ``reparam`` (so the grader checks against the version the course uses, and Gradescope needs no
-  access to this repository), and the pinned numpy and scipy of ``requirements.txt``.
+  access to this repository), and the pinned numpy and scipy of ``requirements.txt`` (and jax, jaxlib when
+  the tests import jax).
 
 The zip is made by ``otter generate`` from the tests folder: the sources stay MyST notebooks with our own
 solution and stub conventions, and no otter-specific master notebook is needed.
@@ -35,6 +36,7 @@ from courseware.student_edition import ROOT, notebook_sources, student_notebook
 BUILD = ROOT / "_build" / "assignments"
 TESTS = ROOT / "assignments" / "tests"
 GRADING_REQUIREMENTS = ("numpy", "scipy")  # what `import reparam` needs, pinned as in requirements.txt
+JAX_REQUIREMENTS = ("jax", "jaxlib")  # added for an assignment whose tests import jax
 
 
 def assignment_sources(root: Path = ROOT) -> list[Path]:
@@ -89,14 +91,17 @@ def _pins(names: tuple[str, ...], requirements: Path = ROOT / "requirements.txt"
 
 
 def autograder_zip(name: str, out: Path, root: Path = ROOT) -> Path:
-    """Write ``out/autograder.zip`` with ``otter generate``: the assignment's tests, a copy of reparam, numpy and scipy pins."""
+    """Write ``out/autograder.zip`` with ``otter generate``: the assignment's tests, a copy of reparam, numpy and scipy
+    pins (and jax's when the tests import it)."""
     questions(name, root / "assignments" / "tests")  # refuses an assignment without tests
     stage = out / "autograder-source"
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
     shutil.copytree(root / "assignments" / "tests" / name, stage / "tests", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(root / "reparam", stage / "reparam", ignore=shutil.ignore_patterns("__pycache__"))
-    (stage / "requirements.txt").write_text("\n".join(_pins(GRADING_REQUIREMENTS, root / "requirements.txt")) + "\n")
+    uses_jax = any("import jax" in test.read_text(encoding="utf-8") for test in (stage / "tests").glob("*.py"))
+    names = GRADING_REQUIREMENTS + (JAX_REQUIREMENTS if uses_jax else ())
+    (stage / "requirements.txt").write_text("\n".join(_pins(names, root / "requirements.txt")) + "\n")
     from otter.generate import main as otter_generate  # in-process: the otter command costs seconds to start
 
     target = (out / "autograder.zip").resolve()

@@ -55,6 +55,7 @@ __all__ = [
     "check_policy_gradient_terms",
     "check_exact_gradient",
     "check_rebar_terms",
+    "check_surrogate_loss",
     "call_student",
     "assert_check",
     "expect_close",
@@ -897,6 +898,25 @@ def check_reward_to_go(reward_to_go: Callable[..., np.ndarray], time_limit: floa
         returns an array of shape ``(n, T)``.
     time_limit : float or None
         Seconds the student's function may take over all cases.
+def check_surrogate_loss(surrogate_loss: Callable[..., Any], time_limit: float | None = TIME_LIMIT) -> bool:
+    r"""Check a student's score-function surrogate loss for :math:`\theta = (\mu, \sigma)` of a normal.
+
+    ``jax.grad`` of the student's loss in ``theta`` must be the score-function estimate of
+    :math:`\nabla_\theta \mathbb E_{x \sim \mathcal N(\mu, \sigma^2)}[f(x, \theta)]` on the given draws,
+    the direct term included; the loss's value is not checked. For a cost that does not depend on
+    ``theta`` (without and with a constant baseline) the gradient is compared, up to rounding, with
+    ``reparam.score_function`` on the same draws, which the student's function may not call; for a cost
+    that does, the gradient must lie within 5 standard errors of the exact one. JAX is imported here, not
+    when ``reparam`` is (it stays numpy-only), and 64-bit floats are switched on (``jax_enable_x64``).
+
+    Parameters
+    ----------
+    surrogate_loss : callable
+        ``surrogate_loss(theta, x, cost, baseline=0.0)``: ``theta`` a JAX array ``[mu, sigma]``, draws
+        ``x`` of shape ``(n,)``, ``cost(x, theta)`` of shape ``(n,)``, ``baseline`` a float or ``"loo"``;
+        returns a scalar.
+    time_limit : float or None
+        Seconds the student's function (and its gradient) may take over all cases.
 
     Returns
     -------
@@ -1117,3 +1137,68 @@ def check_rebar_terms(rebar_terms: Callable[..., np.ndarray], time_limit: float 
     hint = ("draw u and v exactly as the docstring says. With eta = 0 only the score-function term is left; the control variate "
             "is the relaxed cost f(σ(z/τ)), at z and at the second draw z̃ given b, differentiated in the logits with u, v and b held fixed.")
     return _run("rebar_terms", rebar_terms, cases, hint, forbidden=(_rebar_reference,), time_limit=time_limit)
+        ``True`` if every case agrees; otherwise ``False``, after printing what went wrong.
+    """
+    import jax  # here, not at the top: `import reparam` stays numpy-only
+
+    jax.config.update("jax_enable_x64", True)
+    name = "surrogate_loss"
+    hint = ("differentiate E[f] under the integral sign: one term has the cost as a fixed weight on the log-density, "
+            "the other differentiates the cost itself; decide what autodiff must treat as a constant.")
+    if not callable(surrogate_loss):
+        return _run(name, surrogate_loss, [], hint)
+
+    def loss(theta: Any, x: Any, cost: Callable[..., Any], baseline: float | str) -> Any:
+        """The student's loss, with a clear message when it returns nothing."""
+        value = surrogate_loss(theta, x, cost, baseline)
+        if value is None:
+            raise TypeError("it returned None: did it forget to `return` the loss?")
+        return value
+
+    # compiled whole: one compilation per case, where op-by-op evaluation compiles every operation separately
+    compiled = jax.jit(jax.grad(loss), static_argnums=(2, 3))
+
+    def gradient(theta: Any, x: np.ndarray, cost: Callable[..., Any], baseline: float | str) -> np.ndarray:
+        """The gradient of the student's loss in theta."""
+        return np.asarray(compiled(theta, x, cost, baseline))
+
+    gradient.__name__ = name
+    normal = Normal(2.0, 1.0)
+    theta = jax.numpy.array([2.0, 1.0])
+    x = normal.sample(10_000, rng=0)
+    cases = []
+    for baseline in (0.0, 5.0):
+        terms = score_function(lambda x: x**2, normal, 10_000, rng=0, baseline=baseline)
+        expected = np.array([terms["loc"].mean(), terms["scale"].mean()])
+        cases.append(_Case(f"cost x**2, theta = (2, 1), x of shape {x.shape}, baseline={baseline}", (theta, x, lambda x, theta: x**2, baseline), expected))
+    start = time.monotonic()
+    feedback = io.StringIO()
+    with contextlib.redirect_stdout(feedback):
+        agreed = _run(name, gradient, cases, hint, forbidden=(score_function, Normal.score), time_limit=time_limit)
+    shown = feedback.getvalue()
+    if not agreed:
+        print(shown, end="")
+        return False
+    print(shown.rsplit("✓", 1)[0], end="")  # the student's own printing, if any; the verdict comes below
+
+    # the cost depends on theta: f(x, theta) = x**2 + mu x, E f = mu**2 + sigma**2 + mu**2, gradient (4 mu, 2 sigma)
+    n = 100_000
+    x = normal.sample(n, rng=1)
+    description = f"case {len(cases) + 1} of {len(cases) + 1}, cost x**2 + mu * x, theta = (2, 1), x of shape {x.shape}, baseline=0.0"
+    terms = score_function(lambda x: x**2 + 2.0 * x, normal, n, rng=1)
+    per_sample = np.stack([terms["loc"] + x, terms["scale"]], axis=1)  # the direct term d f / d mu = x
+    exact, standard_error = np.array([8.0, 2.0]), per_sample.std(axis=0) / np.sqrt(n)
+    remaining = None if time_limit is None else max(time_limit - (time.monotonic() - start), 1e-3)
+    try:
+        got = call_student(gradient, theta, x, lambda x, theta: x**2 + theta[0] * x, 0.0,
+                           time_limit=remaining, forbidden=(score_function, Normal.score))
+    except AssertionError as error:
+        print(f"✗ {name}: {description}:\n  {error}\n  hint: {hint}")
+        return False
+    problem = _compare(got, exact, rtol=0.0, atol=5 * standard_error)
+    if problem:
+        print(f"✗ {name}: {description}, within 5 standard errors {_show(standard_error)} of the exact gradient:")
+        print(f"  {problem}\n  hint: {hint}")
+        return False
+    print(f"✓ {name}: all {len(cases) + 1} cases agree with the known answers.")
+    return True

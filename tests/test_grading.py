@@ -83,6 +83,9 @@ def _fakes(path: Path) -> dict[str, tuple[nbformat.NotebookNode, dict[str, float
             '    return {"mu": terms["loc"], "sigma": terms["scale"]}\n'
         )
         fakes["calls_library"] = (_student(path, {"lognormal_pathwise_terms": body}), zero)
+    if path.stem == "09_surrogate_loss":  # draws that keep their path: only the hidden case that passes one catches it
+        keeps_path = solutions["surrogate_loss"].replace("    x = jax.lax.stop_gradient(x)\n", "")
+        fakes["keeps_the_path"] = (_student(path, {"surrogate_loss": keeps_path}), {"surrogate_loss": 2.0})
     return fakes
 
 
@@ -159,6 +162,7 @@ def test_the_autograder_holds_the_tests_and_reparam_but_no_notebook(built):
         assert {f"tests/{q}.py" for q in asg.questions(path.stem)} <= set(names)
         assert "files/reparam/checks.py" in names
         assert "numpy==" in zipfile.ZipFile(built[path.stem]["autograder"]).read("environment.yml").decode()
+        assert path.stem != "09_surrogate_loss" or "jax==" in zipfile.ZipFile(built[path.stem]["autograder"]).read("environment.yml").decode()
         assert not [n for n in names if n.endswith(".ipynb") or n.endswith(".md")], names
 
 
