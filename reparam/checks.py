@@ -898,25 +898,6 @@ def check_reward_to_go(reward_to_go: Callable[..., np.ndarray], time_limit: floa
         returns an array of shape ``(n, T)``.
     time_limit : float or None
         Seconds the student's function may take over all cases.
-def check_surrogate_loss(surrogate_loss: Callable[..., Any], time_limit: float | None = TIME_LIMIT) -> bool:
-    r"""Check a student's score-function surrogate loss for :math:`\theta = (\mu, \sigma)` of a normal.
-
-    ``jax.grad`` of the student's loss in ``theta`` must be the score-function estimate of
-    :math:`\nabla_\theta \mathbb E_{x \sim \mathcal N(\mu, \sigma^2)}[f(x, \theta)]` on the given draws,
-    the direct term included; the loss's value is not checked. For a cost that does not depend on
-    ``theta`` (without and with a constant baseline) the gradient is compared, up to rounding, with
-    ``reparam.score_function`` on the same draws, which the student's function may not call; for a cost
-    that does, the gradient must lie within 5 standard errors of the exact one. JAX is imported here, not
-    when ``reparam`` is (it stays numpy-only), and 64-bit floats are switched on (``jax_enable_x64``).
-
-    Parameters
-    ----------
-    surrogate_loss : callable
-        ``surrogate_loss(theta, x, cost, baseline=0.0)``: ``theta`` a JAX array ``[mu, sigma]``, draws
-        ``x`` of shape ``(n,)``, ``cost(x, theta)`` of shape ``(n,)``, ``baseline`` a float or ``"loo"``;
-        returns a scalar.
-    time_limit : float or None
-        Seconds the student's function (and its gradient) may take over all cases.
 
     Returns
     -------
@@ -1137,6 +1118,31 @@ def check_rebar_terms(rebar_terms: Callable[..., np.ndarray], time_limit: float 
     hint = ("draw u and v exactly as the docstring says. With eta = 0 only the score-function term is left; the control variate "
             "is the relaxed cost f(σ(z/τ)), at z and at the second draw z̃ given b, differentiated in the logits with u, v and b held fixed.")
     return _run("rebar_terms", rebar_terms, cases, hint, forbidden=(_rebar_reference,), time_limit=time_limit)
+
+
+def check_surrogate_loss(surrogate_loss: Callable[..., Any], time_limit: float | None = TIME_LIMIT) -> bool:
+    r"""Check a student's score-function surrogate loss for :math:`\theta = (\mu, \sigma)` of a normal.
+
+    ``jax.grad`` of the student's loss in ``theta`` must be the score-function estimate of
+    :math:`\nabla_\theta \mathbb E_{x \sim \mathcal N(\mu, \sigma^2)}[f(x, \theta)]` on the given draws,
+    the direct term included; the loss's value is not checked. For a cost that does not depend on
+    ``theta`` (without and with a constant baseline) the gradient is compared, up to rounding, with
+    ``reparam.score_function`` on the same draws, which the student's function may not call; for a cost
+    that does, the gradient must lie within 5 standard errors of the exact one. JAX is imported here, not
+    when ``reparam`` is (it stays numpy-only), and 64-bit floats are switched on (``jax_enable_x64``).
+
+    Parameters
+    ----------
+    surrogate_loss : callable
+        ``surrogate_loss(theta, x, cost, baseline=0.0)``: ``theta`` a JAX array ``[mu, sigma]``, draws
+        ``x`` of shape ``(n,)``, ``cost(x, theta)`` of shape ``(n,)``, ``baseline`` a float or ``"loo"``;
+        returns a scalar.
+    time_limit : float or None
+        Seconds the student's function (and its gradient) may take over all cases.
+
+    Returns
+    -------
+    bool
         ``True`` if every case agrees; otherwise ``False``, after printing what went wrong.
     """
     import jax  # here, not at the top: `import reparam` stays numpy-only

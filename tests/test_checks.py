@@ -28,6 +28,23 @@ def _elbo_right(x, m, s, eps):
     return {"m": dlogjoint, "s": dlogjoint * eps + 1 / s}
 
 
+def _surrogate(theta, x, cost, baseline=0.0, stop_weight=True, direct=True, log_sigma=True):
+    """The score-function surrogate loss of assignment 9, with switches for typical slips."""
+    import jax
+    import jax.numpy as jnp
+
+    x = jax.lax.stop_gradient(x)
+    values = cost(x, theta)
+    weight = jax.lax.stop_gradient(values) if stop_weight else values
+    if isinstance(baseline, str):
+        n = weight.shape[0]
+        weight = (weight - weight.mean()) * n / (n - 1)
+    else:
+        weight = weight - baseline
+    log_q = -0.5 * ((x - theta[0]) / theta[1]) ** 2 - (jnp.log(theta[1]) if log_sigma else 0.0)
+    return jnp.mean(log_q * weight + (values if direct else 0.0))
+
+
 def _reward_to_go_right(rewards, gamma=1.0):
     rewards = np.asarray(rewards, dtype=float)
     if rewards.ndim != 2:
@@ -97,21 +114,6 @@ def _accepts_anything(function):
             return np.zeros(1)
 
     return careless
-def _surrogate(theta, x, cost, baseline=0.0, stop_weight=True, direct=True, log_sigma=True):
-    """The score-function surrogate loss of assignment 9, with switches for typical slips."""
-    import jax
-    import jax.numpy as jnp
-
-    x = jax.lax.stop_gradient(x)
-    values = cost(x, theta)
-    weight = jax.lax.stop_gradient(values) if stop_weight else values
-    if isinstance(baseline, str):
-        n = weight.shape[0]
-        weight = (weight - weight.mean()) * n / (n - 1)
-    else:
-        weight = weight - baseline
-    log_q = -0.5 * ((x - theta[0]) / theta[1]) ** 2 - (jnp.log(theta[1]) if log_sigma else 0.0)
-    return jnp.mean(log_q * weight + (values if direct else 0.0))
 
 
 # For each check: the right answer, then known-wrong answers (a typical slip, and a wrongly shaped result).
@@ -209,6 +211,15 @@ CASES = {
             "ignores the prior": lambda x: {"m": np.mean(x), "s": 1 / np.sqrt(x.size)},
         },
     ),
+    "check_surrogate_loss": (
+        _surrogate,
+        {
+            "forgets the cost's own gradient": lambda theta, x, cost, baseline=0.0: _surrogate(theta, x, cost, baseline, direct=False),
+            "does not stop the weight": lambda theta, x, cost, baseline=0.0: _surrogate(theta, x, cost, baseline, stop_weight=False),
+            "ignores the baseline": lambda theta, x, cost, baseline=0.0: _surrogate(theta, x, cost, 0.0),
+            "leaves out log sigma": lambda theta, x, cost, baseline=0.0: _surrogate(theta, x, cost, baseline, log_sigma=False),
+        },
+    ),
     "check_reward_to_go": (
         _reward_to_go_right,
         {
@@ -246,13 +257,6 @@ CASES = {
             "draws v before u": lambda *args, **kwargs: _rebar_right(*args, **kwargs, swap=True),
             "the mean, not the terms": lambda *args: _rebar_right(*args).mean(axis=0),
             "accepts a zero temperature": _accepts_anything(_rebar_right),
-    "check_surrogate_loss": (
-        _surrogate,
-        {
-            "forgets the cost's own gradient": lambda theta, x, cost, baseline=0.0: _surrogate(theta, x, cost, baseline, direct=False),
-            "does not stop the weight": lambda theta, x, cost, baseline=0.0: _surrogate(theta, x, cost, baseline, stop_weight=False),
-            "ignores the baseline": lambda theta, x, cost, baseline=0.0: _surrogate(theta, x, cost, 0.0),
-            "leaves out log sigma": lambda theta, x, cost, baseline=0.0: _surrogate(theta, x, cost, baseline, log_sigma=False),
         },
     ),
 }
