@@ -34,8 +34,9 @@ def _eval_and_keep(self: NotebookClientInline, expression: str) -> list:
     results = [out for out in outputs if out.get("output_type") == "execute_result"]
     if index is not None and results:
         result = {"status": "ok", "data": dict(results[0]["data"]), "metadata": {}}
-        cell = self.notebook.cells[index]
-        cell.metadata.setdefault("user_expressions", []).append({"expression": expression, "result": result})
+        cell = self.notebook.cells[index]  # reassigned, not appended in place: the node may store a copy
+        kept = [*cell.metadata.get("user_expressions", []), {"expression": expression, "result": result}]
+        cell.metadata["user_expressions"] = kept
     return outputs
 
 

@@ -259,9 +259,11 @@ def check_live_figures(page, *, expected: int | None = None, timeout_ms: int = T
             # moves a slider in JupyterLab but not in Notebook 7, whose shortcuts take the arrow keys).
             now, top = float(handle.get_attribute("aria-valuenow")), float(handle.get_attribute("aria-valuemax"))
             target = now - 1 if now == top else now + 1
-            track = slider.locator(".noUi-base").bounding_box()
             where = min(max(target / top, 0.03), 0.97)  # the ends of the track are its edges: click just inside
-            page.mouse.click(track["x"] + track["width"] * where, track["y"] + track["height"] / 2)
+            base = slider.locator(".noUi-base")
+            base.scroll_into_view_if_needed()  # Run All leaves the notebook scrolled to its end
+            track = base.bounding_box()
+            base.click(position={"x": track["width"] * where, "y": track["height"] / 2}, force=True)
             page.wait_for_function(
                 "([box, src]) => { const i = box.querySelector('.rp-live-figure img'); return i && i.getAttribute('src') !== src; }",
                 arg=[figure, before[0]],

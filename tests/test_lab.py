@@ -18,6 +18,7 @@ Run All time per chapter is printed (``pytest -s``). Without chromium these test
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -177,6 +178,16 @@ def test_chapter_as_a_student_runs_it(lab, browser, name):
         page.screenshot(path=str(root / f"{Path(name).stem}.png"), full_page=False)
     finally:
         context.close()
+        _shut_down_kernels(base, token)
+
+
+def _shut_down_kernels(base: str, token: str) -> None:
+    """Stop the chapter's kernel, as a student closing the notebook would, so kernels do not pile up."""
+    headers = {"Authorization": f"token {token}"}
+    with urllib.request.urlopen(urllib.request.Request(f"{base}api/kernels", headers=headers)) as answer:
+        kernels = json.load(answer)
+    for kernel in kernels:
+        urllib.request.urlopen(urllib.request.Request(f"{base}api/kernels/{kernel['id']}", headers=headers, method="DELETE"))
 
 
 def test_notebook7_runs_a_chapter_with_live_sliders(lab, browser):
