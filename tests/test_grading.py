@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = asg.assignment_sources(ROOT)
 NAMES = [p.stem for p in SOURCES]
 CELL_TIMEOUT = 5.0  # shorter than `make grade`'s 20 s, to keep the test quick
+LAST_RESORT = 300.0  # seconds before a whole submission is killed (make grade: 600)
 
 
 def _solution_sources(path: Path) -> dict[str, str]:
