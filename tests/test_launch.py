@@ -48,7 +48,7 @@ def _build(tmp_path: Path, url: str) -> str:
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: chapters/one\n")
     (tmp_path / "chapters").mkdir()
     (tmp_path / "chapters" / "one.md").write_text(CHAPTER)
-    for name in ("sphinx_ext", "vendor", "references.bib"):
+    for name in ("sphinx_ext", "courseware", "vendor", "references.bib"):  # the local extensions _config.yml loads
         (tmp_path / name).symlink_to(ROOT / name)
     env = {**os.environ, "REPARAM_FIGURES": "static"}
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
