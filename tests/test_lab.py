@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -40,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted(p.name for p in (ROOT / "chapters").glob("*.md"))
 RAW_MYST = ("{eval", "{glue", "{numref", "{doc}", ":::{", "```{")
 NOTEBOOK7_CHAPTER = "04_variance.md"  # three sliders
+PROSE = ".jp-MarkdownCell .myst"
 HIDDEN_CODE = ("assert ", "use_style(", "from reparam.plotting import")
 RUN_ALL_TIMES: dict[str, float] = {}
 
@@ -105,6 +107,13 @@ def _live_figures(name: str) -> int:
     return len(re.findall(r"^explore\(", code, re.M))
 
 
+def _inline_code(name: str) -> tuple[set[str], Counter]:
+    """The chapter's {eval} expressions, and how often each text appears as plain inline code in its prose."""
+    prose = "\n".join(c.source for c in jupytext.read(ROOT / "chapters" / name).cells if c.cell_type == "markdown")
+    expressions = set(re.findall(r"\{eval\}`([^`]+)`", prose))
+    return expressions, Counter(re.findall(r"(?<!\{eval\})`([^`\n]+)`", prose))
+
+
 def _run_all(page) -> float:
     """Run > Run All Cells, then wait until every code cell has run; return the seconds it took."""
     page.locator(".jp-Notebook .jp-Cell").first.click()
@@ -146,21 +155,27 @@ def test_chapter_as_a_student_runs_it(lab, browser, name):
     context.route("**/*", route)
     page = context.new_page()
     try:
-        page.goto(f"{base}lab/tree/chapters/{name}?token={token}")
+        # A workspace of its own, as a student opening one chapter has: the default workspace would reopen the
+        # chapters of earlier tests beside it (their kernels stopped, their cells never run).
+        page.goto(f"{base}lab/workspaces/{Path(name).stem}/tree/chapters/{name}?token={token}")
         page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=TIMEOUT_MS)  # a notebook, not text
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=TIMEOUT_MS)
+        assert page.locator(".jp-NotebookPanel").count() == 1, "other notebooks are open beside the chapter"
         RUN_ALL_TIMES[name] = _run_all(page)
 
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
         assert errors.count() == 0, errors.first.inner_text()[:2000]
 
-        prose = page.locator(".jp-MarkdownCell .jp-RenderedMarkdown").all_inner_texts()
+        # jupyterlab-myst renders each Markdown cell into a `.myst` element (not JupyterLab's .jp-RenderedMarkdown)
+        prose = page.locator(PROSE).all_inner_texts()
+        assert len(prose) == page.locator(".jp-MarkdownCell").count() > 0, "a Markdown cell is not rendered by MyST"
         raw = [s for text in prose for s in RAW_MYST if s in text]
         assert not raw, f"raw MyST in the rendered prose: {raw}"
-        # jupyterlab-myst shows an {eval} it has no value for as its expression, in <code>
-        expressions = set(re.findall(r"\{eval\}`([^`]+)`", (root / "chapters" / name).read_text()))
-        unevaluated = [t for t in page.locator(".jp-MarkdownCell .jp-RenderedMarkdown code").all_inner_texts()
-                       if t in expressions]
+        # jupyterlab-myst shows an {eval} it has no value for as its expression, in <code>: more <code> with an
+        # expression's text than the prose has as plain inline code (`episodes` may be both) means one is unevaluated
+        expressions, literal = _inline_code(name)
+        shown = Counter(t for t in page.locator(f"{PROSE} code").all_inner_texts() if t in expressions)
+        unevaluated = sorted(t for t, k in shown.items() if k > literal[t])
         assert not unevaluated, f"{len(unevaluated)} expressions not evaluated after Run All: {unevaluated[:5]}"
 
         visible_code = page.locator(".jp-CodeCell:not(.jp-mod-collapsed) .jp-InputArea:visible .cm-content")
