@@ -42,6 +42,7 @@ CHAPTERS = sorted(p.name for p in (ROOT / "chapters").glob("*.md"))
 RAW_MYST = ("{eval", "{glue", "{numref", "{doc}", ":::{", "```{")
 NOTEBOOK7_CHAPTER = "04_variance.md"  # three sliders
 PROSE = ".jp-MarkdownCell .myst"
+PROMPTS = ".jp-Notebook .jp-CodeCell .jp-InputPrompt"
 HIDDEN_CODE = ("assert ", "use_style(", "from reparam.plotting import")
 RUN_ALL_TIMES: dict[str, float] = {}
 
@@ -116,34 +117,36 @@ def _inline_code(name: str) -> tuple[set[str], Counter]:
 
 def _run_all(page) -> float:
     """Run > Run All Cells, then wait until every code cell has run; return the seconds it took."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.locator(".jp-Notebook .jp-Cell").first.click()
     page.keyboard.press("Escape")
     start = time.monotonic()
-    for attempt in range(2):
+    for _ in range(2):
         page.locator(".lm-MenuBar-item", has_text="Run").first.click()
         # the item is disabled until the notebook is the current widget (late on a busy machine)
         page.locator(".lm-Menu-item:not(.lm-mod-disabled)", has_text="Run All Cells").first.click()
         try:  # a click that did nothing (every prompt still blank) is tried once more, as a student would
             page.wait_for_function(
-                """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
-                      .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))""",
+                "sel => [...document.querySelectorAll(sel)].some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))",
+                arg=PROMPTS,
                 timeout=30_000,
             )
             break
-        except Exception:
+        except PlaywrightTimeout:
             page.keyboard.press("Escape")
     # Collapsed cells show no prompt; every shown one must carry its execution count, none a [*].
     try:
         page.wait_for_function(
-            """() => {
-              const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
-                .map(p => p.textContent.trim()).filter(t => t);
+            """sel => {
+              const prompts = [...document.querySelectorAll(sel)].map(p => p.textContent.trim()).filter(t => t);
               return prompts.length > 0 && prompts.every(t => /^\\[\\d+\\]/.test(t));
             }""",
+            arg=PROMPTS,
             timeout=TIMEOUT_MS,
         )
-    except Exception as error:  # say what the notebook shows, not only that the wait timed out
-        prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").all_inner_texts()
+    except PlaywrightTimeout as error:  # say what the notebook shows, not only that the wait timed out
+        prompts = page.locator(PROMPTS).all_inner_texts()
         status = page.locator(".jp-Notebook-ExecutionIndicator").first.get_attribute("data-status")
         pytest.fail(f"Run All did not finish: kernel {status}, prompts {[t.strip() for t in prompts]}: {error}")
     page.wait_for_function(
