@@ -43,6 +43,7 @@ RAW_MYST = ("{eval", "{glue", "{numref", "{doc}", ":::{", "```{")
 NOTEBOOK7_CHAPTER = "04_variance.md"  # three sliders
 PROSE = ".jp-MarkdownCell .myst"
 PROMPTS = ".jp-Notebook .jp-CodeCell .jp-InputPrompt"
+POLL_MS = 250  # how often a wait looks at the page: on every frame (the default), the test would take CPU from the kernel it times
 HIDDEN_CODE = ("assert ", "use_style(", "from reparam.plotting import")
 RUN_ALL_TIMES: dict[str, float] = {}
 
@@ -131,6 +132,7 @@ def _run_all(page) -> float:
                 "sel => [...document.querySelectorAll(sel)].some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))",
                 arg=PROMPTS,
                 timeout=30_000,
+                polling=POLL_MS,
             )
             break
         except PlaywrightTimeout:
@@ -144,6 +146,7 @@ def _run_all(page) -> float:
             }""",
             arg=PROMPTS,
             timeout=TIMEOUT_MS,
+            polling=POLL_MS,
         )
     except PlaywrightTimeout as error:  # say what the notebook shows, not only that the wait timed out
         prompts = page.locator(PROMPTS).all_inner_texts()
@@ -152,6 +155,7 @@ def _run_all(page) -> float:
     page.wait_for_function(
         "() => !document.querySelector('.jp-Notebook-ExecutionIndicator[data-status=\"busy\"]')",
         timeout=TIMEOUT_MS,
+        polling=POLL_MS,
     )
     return time.monotonic() - start
 
